@@ -1,0 +1,27 @@
+// The agent's own state file: which relay, its machine id and key (so the id
+// stays the same across restarts), and the machine password's scrypt hash.
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export interface AgentState {
+  relay: string;
+  machine_id: string;
+  machine_key: string;
+  hostname: string;
+  password_hash?: string;
+}
+
+export function loadAgentState(file: string): AgentState | null {
+  if (!existsSync(file)) return null;
+  const value = JSON.parse(readFileSync(file, 'utf8')) as Partial<AgentState>;
+  if (typeof value.machine_id !== 'string' || typeof value.machine_key !== 'string' || typeof value.relay !== 'string') {
+    throw new Error(`agent state ${file} is damaged; remove it to enroll again`);
+  }
+  return value as AgentState;
+}
+
+export function saveAgentState(file: string, state: AgentState): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  writeFileSync(file, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
+  chmodSync(file, 0o600);
+}

@@ -1,0 +1,27 @@
+// `termlink relay`: run a relay on its own (agents elsewhere dial in).
+import { startRelay } from '../../relay/server.js';
+import { parseArgs } from '../args.js';
+import { dataDirOf, portOf } from '../config.js';
+import type { CommandIO } from '../io.js';
+import { untilSignal } from '../lifecycle.js';
+
+export const RELAY_FLAGS = { values: ['port', 'data-dir', 'host', 'public-url'], booleans: ['test-clock'] };
+
+export async function relayCommand(argv: string[], io: CommandIO): Promise<number> {
+  const args = parseArgs(argv, RELAY_FLAGS);
+  if (args.booleans.has('help')) {
+    return io.out('usage: termlink relay [--port N] [--host 127.0.0.1] [--data-dir DIR] [--public-url URL]'), 0;
+  }
+  const relay = await startRelay({
+    dataDir: dataDirOf(args),
+    port: portOf(args),
+    host: args.flags.host ?? '127.0.0.1',
+    publicUrl: args.flags['public-url'] ?? process.env.TERMLINK_PUBLIC_URL,
+    testClock: args.booleans.has('test-clock'),
+  });
+  io.err(`termlink relay listening on ${relay.url} (data in ${dataDirOf(args)})`);
+  if (relay.createdOperatorKey) io.err(`operator key written to ${dataDirOf(args)}/operator.key`);
+  await untilSignal();
+  await relay.close();
+  return 0;
+}

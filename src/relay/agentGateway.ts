@@ -1,0 +1,82 @@
+// The agent socket: an agent proves its machine key in its first message, then
+// streams output and answers the hub's requests. One live connection per machine.
+import type { RawData, WebSocket } from 'ws';
+import { CloseCode, Frame, PROTOCOL_VERSION, TokenPrefix, decodeFrame, parseAgentMessage } from '../common/protocol.js';
+import type { Logger } from '../platform/log.js';
+import { hashSecret } from '../platform/secrets.js';
+import type { Clock } from './clock.js';
+import type { AgentLink } from './hub.js';
+import { keepAlive, wrapSocket } from './peer.js';
+import type { HubRegistry } from './registry.js';
+import type { Store } from './store.js';
+import { toBytes } from './viewerGateway.js';
+
+export interface AgentGatewayDeps {
+  hubs: HubRegistry;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+}
+
+export function handleAgentSocket(socket: WebSocket, deps: AgentGatewayDeps): void {
+  const peer = wrapSocket(socket);
+  const liveness = keepAlive(socket, peer);
+  let link: AgentLink | null = null;
+  let machineId: string | null = null;
+  const helloTimer = setTimeout(() => peer.close(CloseCode.BAD_MESSAGE, 'no hello'), 10_000);
+
+  socket.on('message', (raw: RawData, isBinary: boolean) => {
+    liveness.seen();
+    const bytes = toBytes(raw);
+    if (!link || !machineId) {
+      clearTimeout(helloTimer);
+      const hello = isBinary ? null : parseAgentMessage(Buffer.from(bytes).toString('utf8'));
+      if (!hello || hello.type !== 'agent_hello') {
+        peer.close(CloseCode.BAD_MESSAGE, 'first message must be agent_hello');
+        return;
+      }
+      if (hello.v !== PROTOCOL_VERSION) {
+        peer.close(CloseCode.VERSION_MISMATCH, `relay speaks protocol ${PROTOCOL_VERSION}`);
+        return;
+      }
+      const machine = hello.machineKey.startsWith(TokenPrefix.machineKey) ? deps.store.machineByKeyHash(hashSecret(hello.machineKey)) : undefined;
+      if (!machine || machine.id !== hello.machineId) {
+        deps.log.warn('agent refused: bad machine key', { machine: hello.machineId });
+        peer.sendJson({ type: 'error', code: 'UNAUTHENTICATED', message: 'machine key not valid' });
+        peer.close(CloseCode.UNAUTHENTICATED, 'machine key not valid');
+        return;
+      }
+      machineId = machine.id;
+      deps.store.touchMachine(machine.id, hello.hostname, deps.clock.now());
+      link = { peer, hostname: hello.hostname, requiresPassword: hello.requiresPassword };
+      peer.sendJson({ type: 'agent_welcome', machineId: machine.id });
+      deps.hubs.obtain(machine.id).setAgent(link, hello.session);
+      return;
+    }
+    const hub = deps.hubs.get(machineId);
+    if (!hub) return;
+    if (isBinary) {
+      const frame = decodeFrame(bytes);
+      if (!frame) return;
+      if (frame.kind === Frame.OUTPUT) hub.agentOutput(link, frame.offset, frame.data);
+      else if (frame.kind === Frame.HISTORY) hub.agentHistory(frame.offset, frame.data);
+      else if (frame.kind === Frame.SNAPSHOT_REPLY) hub.agentSnapshot(link, frame.reqId, frame.offset, frame.data);
+      return;
+    }
+    const message = parseAgentMessage(Buffer.from(bytes).toString('utf8'));
+    if (!message) {
+      deps.log.warn('malformed agent message ignored', { machine: machineId });
+      return;
+    }
+    if (message.type === 'ping') peer.sendJson({ type: 'pong', id: message.id });
+    else if (message.type !== 'pong') hub.agentMessage(link, message);
+  });
+
+  socket.on('close', () => {
+    clearTimeout(helloTimer);
+    if (!link || !machineId) return;
+    deps.hubs.get(machineId)?.agentGone(link);
+    deps.hubs.release(machineId);
+  });
+  socket.on('error', (error) => deps.log.debug('agent socket error', { error }));
+}

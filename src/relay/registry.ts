@@ -1,0 +1,45 @@
+// All machine hubs of this relay, by machine id. Created on first use, dropped
+// when neither an agent nor a viewer is left.
+import type { EndReason } from '../common/protocol.js';
+import type { Logger } from '../platform/log.js';
+import { MachineHub } from './hub.js';
+
+export class HubRegistry {
+  private readonly hubs = new Map<string, MachineHub>();
+
+  constructor(private readonly log: Logger) {}
+
+  get(machineId: string): MachineHub | undefined {
+    return this.hubs.get(machineId);
+  }
+
+  obtain(machineId: string): MachineHub {
+    let hub = this.hubs.get(machineId);
+    if (!hub) {
+      hub = new MachineHub(machineId, this.log);
+      this.hubs.set(machineId, hub);
+    }
+    return hub;
+  }
+
+  /** Forget a hub nobody uses any more. */
+  release(machineId: string): void {
+    const hub = this.hubs.get(machineId);
+    if (hub?.isIdle()) this.hubs.delete(machineId);
+  }
+
+  endLink(machineId: string, linkId: string, reason: EndReason, message: string): number {
+    return this.hubs.get(machineId)?.endLink(linkId, reason, message) ?? 0;
+  }
+
+  /** End a link's viewers on whatever machine they are (expiry knows only the link id). */
+  endLinkAnywhere(linkId: string, reason: EndReason, message: string): number {
+    let ended = 0;
+    for (const hub of this.hubs.values()) ended += hub.endLink(linkId, reason, message);
+    return ended;
+  }
+
+  all(): MachineHub[] {
+    return [...this.hubs.values()];
+  }
+}

@@ -1,0 +1,158 @@
+// Starts a relay: one HTTP port for the page, the API and both WebSockets.
+// Bootstraps the data directory (SQLite file, first workspace and operator key).
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { join, resolve } from 'node:path';
+import { WebSocketServer } from 'ws';
+import { CloseCode, ErrorCode, TokenPrefix, WS_PATH } from '../common/protocol.js';
+import { createLogger, type LogLevel, type Logger } from '../platform/log.js';
+import { hashSecret, newSecret } from '../platform/secrets.js';
+import { handleAgentSocket } from './agentGateway.js';
+import { handleApi } from './api.js';
+import { AdjustableClock, systemClock, type Clock } from './clock.js';
+import { sendError, sendJson } from './httpUtil.js';
+import { LinkService } from './links.js';
+import { FailureLimiter } from './rateLimit.js';
+import { HubRegistry } from './registry.js';
+import { StaticFiles } from './staticFiles.js';
+import { Store } from './store.js';
+import { handleViewerSocket } from './viewerGateway.js';
+
+export interface RelayOptions {
+  dataDir: string;
+  host?: string;
+  port?: number;
+  /** Base URL printed in share links (behind a proxy); default http://host:port. */
+  publicUrl?: string;
+  /** Enable POST /api/test/clock (tests only). */
+  testClock?: boolean;
+  webRoot?: string;
+  logLevel?: LogLevel;
+  /** Failed token/key checks allowed per client address per minute. */
+  maxFailuresPerMinute?: number;
+}
+
+export interface RelayHandle {
+  url: string;
+  port: number;
+  store: Store;
+  links: LinkService;
+  clock: Clock;
+  /** The operator key created on first run (null when the data dir already had one). */
+  createdOperatorKey: string | null;
+  close(): Promise<void>;
+}
+
+/** Files the relay writes into its data directory for the CLI to find. */
+export const DATA_FILES = { db: 'termlink.db', operatorKey: 'operator.key', relayInfo: 'relay.json' } as const;
+
+export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
+  const log = createLogger('relay', options.logLevel);
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const testClock = options.testClock ? new AdjustableClock() : null;
+  const clock: Clock = testClock ?? systemClock;
+  const store = new Store(join(dataDir, DATA_FILES.db));
+  store.closeDanglingAttaches(clock.now());
+  const createdOperatorKey = bootstrapWorkspace(store, dataDir, clock, log);
+
+  const hubs = new HubRegistry(log);
+  let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
+  const links = new LinkService(store, hubs, clock, () => publicUrl, log);
+  const failures = new FailureLimiter(options.maxFailuresPerMinute ?? 30, 60_000);
+  const files = new StaticFiles(options.webRoot ?? resolve(import.meta.dirname, '../web'));
+  const deps = { links, hubs, store, clock, failures, log, testClock };
+
+  const server: Server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://relay').pathname;
+    if (path === '/healthz') return sendJson(res, 200, { ok: true });
+    if (path.startsWith('/api/')) {
+      handleApi(req, res, path, deps).catch((error: unknown) => {
+        log.error('api error', { error });
+        if (!res.headersSent) sendError(res, ErrorCode.INTERNAL, 'internal error');
+      });
+      return;
+    }
+    if ((req.method === 'GET' || req.method === 'HEAD') && files.serve(req, res, path)) return;
+    sendError(res, ErrorCode.NOT_FOUND, 'not found');
+  });
+  server.on('connection', (socket: Socket) => socket.setNoDelay(true));
+
+  const viewerWss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024, perMessageDeflate: false });
+  const agentWss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024, perMessageDeflate: false });
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const path = new URL(req.url ?? '/', 'http://relay').pathname;
+    if (path.endsWith(WS_PATH.attach)) {
+      if (!originAllowed(req, publicUrl)) {
+        socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      viewerWss.handleUpgrade(req, socket, head, (ws) => handleViewerSocket(ws, req, deps));
+    } else if (path.endsWith(WS_PATH.agent)) {
+      agentWss.handleUpgrade(req, socket, head, (ws) => handleAgentSocket(ws, deps));
+    } else {
+      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+    }
+  });
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 0, host, () => ok());
+  });
+  const port = (server.address() as { port: number }).port;
+  const url = `http://${host}:${port}`;
+  if (!publicUrl) publicUrl = url;
+  writeFileSync(join(dataDir, DATA_FILES.relayInfo), JSON.stringify({ url, public_url: publicUrl, pid: process.pid }, null, 2) + '\n');
+  links.start();
+  if (!files.available) log.warn('share page not built: run `npm run build`');
+  log.info('relay listening', { url, public_url: publicUrl, data_dir: dataDir });
+
+  return {
+    url,
+    port,
+    store,
+    links,
+    clock,
+    createdOperatorKey,
+    async close() {
+      links.stop();
+      for (const hub of hubs.all()) hub.closeAll(CloseCode.GOING_AWAY, 'relay shutting down');
+      for (const client of [...viewerWss.clients, ...agentWss.clients]) client.terminate();
+      await new Promise<void>((ok) => server.close(() => ok()));
+      server.closeAllConnections();
+      store.close();
+    },
+  };
+}
+
+/** Browsers must come from this relay's own origin (or its public URL); non-browsers send no Origin. */
+function originAllowed(req: IncomingMessage, publicUrl: string): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  try {
+    const originUrl = new URL(origin);
+    if (originUrl.host === req.headers.host) return true;
+    return publicUrl !== '' && originUrl.origin === new URL(publicUrl).origin;
+  } catch {
+    return false;
+  }
+}
+
+/** First run: one workspace and an operator key, written 0600 for the CLI. */
+function bootstrapWorkspace(store: Store, dataDir: string, clock: Clock, log: Logger): string | null {
+  if (store.countWorkspaces() > 0) return null;
+  const workspace = store.createWorkspace('default', clock.now());
+  const key = newSecret(TokenPrefix.operatorKey);
+  store.addApiKey(workspace.id, hashSecret(key), clock.now());
+  const keyFile = join(dataDir, DATA_FILES.operatorKey);
+  writeFileSync(keyFile, key + '\n', { mode: 0o600 });
+  chmodSync(keyFile, 0o600);
+  log.info('created workspace and operator key', { workspace: workspace.id, key_file: keyFile });
+  return key;
+}
+
+export function dataDirHasRelay(dataDir: string): boolean {
+  return existsSync(join(resolve(dataDir), DATA_FILES.db));
+}
