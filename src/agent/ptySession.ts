@@ -10,6 +10,8 @@ import { incompleteTail } from './utf8.js';
 export interface ShellCommand {
   file: string;
   args: string[];
+  /** Extra environment for the shell (tests set a fixed prompt). */
+  env?: Record<string, string>;
 }
 
 /** $SHELL (or bash) as a login shell, unless the operator chose one. */
@@ -60,7 +62,7 @@ export class PtySession {
       cols,
       rows,
       cwd: process.env.HOME && existsSync(process.env.HOME) ? process.env.HOME : homedir(),
-      env: shellEnvironment(),
+      env: { ...shellEnvironment(), ...command.env },
       encoding: null, // raw bytes: the stream stays byte-exact, invalid UTF-8 included
     } as pty.IPtyForkOptions);
     this.proc.onData((chunk) => this.take(chunk as unknown as Buffer));

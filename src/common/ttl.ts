@@ -7,7 +7,7 @@ export const DEFAULT_TTL_HOURS = 24;
 export const MAX_TTL_HOURS = 24 * 366;
 
 export const TTL_FORMS_HELP =
-  'accepted forms: a whole number of hours (4), or units d/h/m/s in that order (2d, 4h, 90m, 1h30m, 3600s); 0 = never expires; at most 366d';
+  'accepted forms: a whole number of hours (4), or units d/h/m/s in that order (4h, 90m, 1h30m, 2d, 3600s); 0 = never expires; at most 366d';
 
 export type TtlResult = { ok: true; hours: number } | { ok: false; error: string };
 
