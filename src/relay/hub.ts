@@ -292,7 +292,8 @@ export class MachineHub {
 
   viewerInput(viewerId: string, data: Uint8Array): void {
     const viewer = this.viewers.get(viewerId);
-    if (!viewer || viewer.phase !== 'live' || !this.agent || !this.session) return;
+    // Input counts once the viewer is attached to the session, even while its screen is still loading.
+    if (!viewer || (viewer.phase !== 'live' && viewer.phase !== 'snapshot') || !this.agent || !this.session) return;
     if (viewer.readOnly) {
       this.tellReadOnly(viewer);
       return;

@@ -119,9 +119,13 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     async close() {
       links.stop();
       for (const hub of hubs.all()) hub.closeAll(CloseCode.GOING_AWAY, 'relay shutting down');
-      for (const client of [...viewerWss.clients, ...agentWss.clients]) client.terminate();
-      await new Promise<void>((ok) => server.close(() => ok()));
+      // Wait for every socket's close handler (they write detach times) before closing the store.
+      const clients = [...viewerWss.clients, ...agentWss.clients];
+      const closed = clients.map((client) => new Promise<void>((ok) => client.once('close', () => ok())));
+      for (const client of clients) client.terminate();
+      await Promise.all(closed);
       server.closeAllConnections();
+      await new Promise<void>((ok) => server.close(() => ok()));
       store.close();
     },
   };

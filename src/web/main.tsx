@@ -1,0 +1,22 @@
+// Entry point: styles, react-query, and the share location read once from the URL.
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { parseShareLocation } from './shareUrl';
+import './ui/styles.css';
+
+const share = parseShareLocation(window.location);
+// Keep the address as it is (no redirect, nothing appended); the token never leaves in a query string.
+window.history.replaceState(window.history.state, '', window.location.href);
+
+const queryClient = new QueryClient();
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <App share={share} />
+    </QueryClientProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,8 @@
+// React's view of a RelayConnection: its state through useSyncExternalStore.
+import { useSyncExternalStore } from 'react';
+import type { ConnectionState } from './connectionState';
+import type { RelayConnection } from './RelayConnection';
+
+export function useConnection(connection: RelayConnection): ConnectionState {
+  return useSyncExternalStore(connection.subscribe, connection.getState);
+}

@@ -1,0 +1,17 @@
+// `window.termlink`: what e2e tests read (the terminal buffer as text, the page
+// state). Read-only views; nothing here can drive the page.
+
+export interface TermlinkTestHooks {
+  screenText: () => string;
+  state: () => string;
+}
+
+declare global {
+  interface Window {
+    termlink?: TermlinkTestHooks;
+  }
+}
+
+export function exposeTestHooks(hooks: TermlinkTestHooks): void {
+  window.termlink = hooks;
+}
