@@ -61,7 +61,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
   const links = new LinkService(store, hubs, clock, () => publicUrl, log);
   const failures = new FailureLimiter(options.maxFailuresPerMinute ?? 30, 60_000);
-  const files = new StaticFiles(options.webRoot ?? resolve(import.meta.dirname, '../web'));
+  const files = new StaticFiles(options.webRoot ?? resolve(import.meta.dirname, '../../dist/web'));
   const deps = { links, hubs, store, clock, failures, log, testClock };
 
   const server: Server = createServer((req, res) => {

@@ -38,12 +38,15 @@ export interface TestRelay {
   api(method: string, path: string, body?: unknown, auth?: string): Promise<{ status: number; body: any }>;
   /** A second workspace with its own operator key. */
   addWorkspace(name: string): string;
+  /** Stop the relay and start a new one on the same port and data dir (agents reconnect by themselves). */
+  restartRelay(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startTestRelay(options: { testClock?: boolean } = {}): Promise<TestRelay> {
   const dir = mkdtempSync(join(tmpdir(), 'termlink-test-'));
-  const relay = await startRelay({ dataDir: dir, port: 0, testClock: options.testClock ?? true, logLevel: 'silent', maxFailuresPerMinute: 1000 });
+  const relayOptions = { dataDir: dir, port: 0, testClock: options.testClock ?? true, logLevel: 'silent' as const, maxFailuresPerMinute: 1000 };
+  let relay = await startRelay(relayOptions);
   const operatorKey = readFileSync(join(dir, DATA_FILES.operatorKey), 'utf8').trim();
   const agents: Agent[] = [];
   const api = async (method: string, path: string, body?: unknown, auth = `Bearer ${operatorKey}`) => {
@@ -56,7 +59,9 @@ export async function startTestRelay(options: { testClock?: boolean } = {}): Pro
   };
   let agentCount = 0;
   return {
-    relay,
+    get relay() {
+      return relay;
+    },
     dir,
     operatorKey,
     agents,
@@ -88,6 +93,11 @@ export async function startTestRelay(options: { testClock?: boolean } = {}): Pro
       const key = newSecret('tlk_');
       relay.store.addApiKey(workspace.id, hashSecret(key), Date.now());
       return key;
+    },
+    async restartRelay() {
+      const port = relay.port;
+      await relay.close();
+      relay = await startRelay({ ...relayOptions, port });
     },
     async close() {
       await Promise.all(agents.map((a) => a.stop()));

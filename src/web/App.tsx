@@ -2,14 +2,14 @@
 // then hand over to the session (loaded lazily: xterm is not needed to say
 // "this link expired").
 import { Suspense, lazy, useEffect, useState, type ReactNode } from 'react';
-import type { LinkInfo } from '../common/protocol';
-import { LinkLookupError, useLinkLookup } from './api/linkLookup';
-import { CheckingPage } from './pages/CheckingPage';
-import { ProblemPage } from './pages/ProblemPage';
-import type { ShareLocation } from './shareUrl';
-import { exposeTestHooks } from './testHooks';
+import type { LinkInfo } from '../common/protocol.js';
+import { LinkLookupError, useLinkLookup } from './api/linkLookup.js';
+import { CheckingPage } from './pages/CheckingPage.js';
+import { ProblemPage } from './pages/ProblemPage.js';
+import type { ShareLocation } from './shareUrl.js';
+import { exposeTestHooks } from './testHooks.js';
 
-const loadSession = () => import('./pages/SessionPage');
+const loadSession = () => import('./pages/SessionPage.js');
 const SessionPage = lazy(loadSession);
 
 export function App({ share }: { share: ShareLocation | null }) {

@@ -2,8 +2,8 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
-import { parseShareLocation } from './shareUrl';
+import { App } from './App.js';
+import { parseShareLocation } from './shareUrl.js';
 import './ui/styles.css';
 
 const share = parseShareLocation(window.location);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseShareLocation } from './shareUrl';
+import { parseShareLocation } from './shareUrl.js';
 
 describe('parseShareLocation', () => {
   it('reads the token and builds addresses at the root', () => {

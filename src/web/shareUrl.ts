@@ -1,7 +1,7 @@
 // Where this page lives: the share token from `<prefix>/share/<body>`, and the
 // API and WebSocket addresses under the same prefix (the relay may sit at a
 // sub-path behind a proxy). The token goes in a header / first message only.
-import { TokenPrefix, WS_PATH } from '../common/protocol';
+import { TokenPrefix, WS_PATH } from '../common/protocol.js';
 
 export interface ShareLocation {
   /** Full token, `shr_…`. */

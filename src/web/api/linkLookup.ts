@@ -1,8 +1,8 @@
 // The link lookup (`GET <prefix>/api/link`, token in `Authorization: Share …`)
 // through react-query: HTTP data only; the stream lives in RelayConnection.
 import { useQuery } from '@tanstack/react-query';
-import type { ApiError, LinkInfo } from '../../common/protocol';
-import type { ShareLocation } from '../shareUrl';
+import type { ApiError, LinkInfo } from '../../common/protocol.js';
+import type { ShareLocation } from '../shareUrl.js';
 
 /** While the machine is offline the page asks again this often. */
 export const OFFLINE_REFETCH_MS = 3_000;

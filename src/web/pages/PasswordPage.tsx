@@ -1,6 +1,6 @@
 // State 3: the machine's password. One field, clear feedback, the wait when locked.
 import { useState, type FormEvent } from 'react';
-import { useNow } from '../ui/useNow';
+import { useNow } from '../ui/useNow.js';
 
 export interface PasswordPageProps {
   hostname: string | null;
@@ -51,7 +51,7 @@ export function PasswordPage({ hostname, status, lockedUntil, checking, machineO
           </p>
         )}
         {machineOffline && <p className="muted">The machine is offline; waiting for it…</p>}
-        <button type="submit" disabled={locked || checking || password === '' || machineOffline}>
+        <button type="submit" disabled={locked || checking || password === ''}>
           {checking ? 'Checking…' : 'Open terminal'}
         </button>
       </form>

@@ -1,5 +1,5 @@
 // State 2: one calm page per link problem. Each says what to do next.
-import { useNow } from '../ui/useNow';
+import { useNow } from '../ui/useNow.js';
 
 export type ProblemReason = 'unknown' | 'expired' | 'revoked' | 'offline' | 'rate_limited' | 'error';
 

@@ -2,17 +2,17 @@
 // socket opens, then password, connecting, live, reconnecting and ended show as
 // overlays and banners over it. Wires controller ↔ connection; owns no protocol.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { LinkInfo } from '../../common/protocol';
-import { RelayConnection } from '../session/RelayConnection';
-import { useConnection } from '../session/useConnection';
-import type { ShareLocation } from '../shareUrl';
-import { TerminalView } from '../terminal/TerminalView';
-import { FONT_SIZE, type XtermController } from '../terminal/XtermController';
-import { exposeTestHooks } from '../testHooks';
-import { EndedBanner, OfflineBanner, ReconnectingBanner, ToastView } from '../ui/Banners';
-import { StatusBar } from '../ui/StatusBar';
-import { PasswordPage } from './PasswordPage';
-import { ProblemPage, type ProblemReason } from './ProblemPage';
+import type { LinkInfo } from '../../common/protocol.js';
+import { RelayConnection } from '../session/RelayConnection.js';
+import { useConnection } from '../session/useConnection.js';
+import type { ShareLocation } from '../shareUrl.js';
+import { TerminalView } from '../terminal/TerminalView.js';
+import { FONT_SIZE, type XtermController } from '../terminal/XtermController.js';
+import { exposeTestHooks } from '../testHooks.js';
+import { EndedBanner, OfflineBanner, ReconnectingBanner, ToastView } from '../ui/Banners.js';
+import { StatusBar } from '../ui/StatusBar.js';
+import { PasswordPage } from './PasswordPage.js';
+import { ProblemPage, type ProblemReason } from './ProblemPage.js';
 
 const RESIZE_DEBOUNCE_MS = 100;
 

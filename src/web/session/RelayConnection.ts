@@ -1,8 +1,8 @@
 // The transport: owns the attach WebSocket, speaks the protocol (hello, resume,
 // acks, pings), reconnects with backoff and on online/visibility hints, and feeds
 // the pure reducer. It writes to a TerminalSink and never touches xterm or React.
-import { backoffDelay } from '../../common/backoff';
-import { DEAD_AFTER_MS, PASTE_CHUNK, PING_INTERVAL_MS } from '../../common/limits';
+import { backoffDelay } from '../../common/backoff.js';
+import { DEAD_AFTER_MS, PASTE_CHUNK, PING_INTERVAL_MS } from '../../common/limits.js';
 import {
   Frame,
   PROTOCOL_VERSION,
@@ -11,9 +11,9 @@ import {
   parseRelayToViewer,
   type RelayToViewer,
   type ViewerToRelay,
-} from '../../common/protocol';
-import { acceptsInput, initialState, reduce, type ConnectionEvent, type ConnectionState } from './connectionState';
-import { OutputStream, type TerminalSink } from './outputStream';
+} from '../../common/protocol.js';
+import { acceptsInput, initialState, reduce, type ConnectionEvent, type ConnectionState } from './connectionState.js';
+import { OutputStream, type TerminalSink } from './outputStream.js';
 
 export interface RelayConnectionOptions {
   /** ws(s)://host/prefix/ws/attach */

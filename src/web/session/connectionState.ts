@@ -8,7 +8,7 @@ import {
   type EndReason,
   type LinkProblem,
   type RelayToViewer,
-} from '../../common/protocol';
+} from '../../common/protocol.js';
 
 /** Why the session is over for this page while a screen is shown (banner-ended data-reason). */
 export type EndedReason = EndReason | LinkProblem | 'closed' | 'error';

@@ -1,7 +1,7 @@
 // The output side of a session: stream offsets, duplicate dropping, snapshots and
 // ack-based flow control. It writes to a TerminalSink and never sees the socket
 // or xterm itself, so it is tested with a fake sink.
-import { ACK_EVERY } from '../../common/limits';
+import { ACK_EVERY } from '../../common/limits.js';
 
 /** What the connection needs from a terminal (XtermController implements it). */
 export interface TerminalSink {

@@ -1,7 +1,7 @@
 // The terminal's place in the page: one mount effect creates the controller and
 // hands it to the owner; cleanup disposes it (idempotent under StrictMode).
 import { useEffect, useRef } from 'react';
-import { XtermController } from './XtermController';
+import { XtermController } from './XtermController.js';
 
 export interface TerminalViewProps {
   /** Called once per mount with the live controller; returns its own cleanup. */

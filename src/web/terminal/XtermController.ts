@@ -6,10 +6,10 @@ import { Unicode11Addon } from '@xterm/addon-unicode11';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { Terminal, type IDisposable, type ITheme } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
-import { SCROLLBACK_LINES } from '../../common/limits';
-import { clampGrid } from '../../common/protocol';
-import type { TerminalSink } from '../session/outputStream';
-import { openExternal, sanitizeTitle } from './safeText';
+import { SCROLLBACK_LINES } from '../../common/limits.js';
+import { clampGrid } from '../../common/protocol.js';
+import type { TerminalSink } from '../session/outputStream.js';
+import { openExternal, sanitizeTitle } from './safeText.js';
 
 const FONT_FAMILY = 'ui-monospace, "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace';
 export const FONT_SIZE = { min: 8, max: 32, initial: 14 } as const;

@@ -1,6 +1,6 @@
 // Connection banners over the terminal: reconnecting, machine offline, ended
 // (with why and "start a new session"), and short toasts. Text only, no markup from the wire.
-import type { EndedReason, Toast } from '../session/connectionState';
+import type { EndedReason, Toast } from '../session/connectionState.js';
 
 export function ReconnectingBanner() {
   return (

@@ -1,7 +1,7 @@
 // The slim bar above the terminal: machine, time left, people, round trip, font
 // size and "use my window size". It never covers the terminal.
-import { formatTimeLeft } from '../../common/ttl';
-import { useNow } from './useNow';
+import { formatTimeLeft } from '../../common/ttl.js';
+import { useNow } from './useNow.js';
 
 export interface StatusBarProps {
   hostname: string | null;
