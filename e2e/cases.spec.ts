@@ -83,7 +83,7 @@ for (const size of [1024, 64 * 1024, 1024 * 1024]) {
     await page.waitForTimeout(300);
     let text = '';
     for (let i = 0; text.length < size; i++) text += `${String(i).padStart(6, '0')} ${'0123456789'.repeat(10)}`.slice(0, 99) + '\n';
-    text = text.slice(0, size);
+    text = text.slice(0, size - 1) + '\n'; // a whole last line, so one Ctrl-D ends cat
     await page.locator('.xterm-helper-textarea').focus();
     await page.evaluate((pasted) => {
       const data = new DataTransfer();

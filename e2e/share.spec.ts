@@ -35,7 +35,7 @@ test('a bogus link shows the "not valid" page', async ({ page, env }) => {
   const problem = page.getByTestId('page-problem');
   await expect(problem).toHaveAttribute('data-reason', 'unknown');
   await expect(problem).toContainText(/not valid/i);
-  await expect(problem).toContainText(/new link/i);
+  await expect(problem).toContainText(/ask the person who sent you the link/i);
 });
 
 test('an expired link shows when it expired', async ({ page, env }) => {

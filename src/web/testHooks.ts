@@ -4,6 +4,9 @@
 export interface TermlinkTestHooks {
   screenText: () => string;
   state: () => string;
+  allText?: () => string;
+  bufferType?: () => string;
+  grid?: () => { cols: number; rows: number };
 }
 
 declare global {

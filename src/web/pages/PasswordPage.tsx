@@ -14,7 +14,7 @@ export interface PasswordPageProps {
 export function PasswordPage({ hostname, status, lockedUntil, checking, machineOffline, onSubmit }: PasswordPageProps) {
   const [password, setPassword] = useState('');
   const now = useNow();
-  const waitS = status === 'locked' && lockedUntil ? Math.max(0, Math.ceil((lockedUntil - now) / 1000)) : 0;
+  const waitS = lockedUntil ? Math.max(0, Math.ceil((lockedUntil - now) / 1000)) : 0;
   const locked = waitS > 0;
 
   const submit = (event: FormEvent) => {
@@ -42,7 +42,7 @@ export function PasswordPage({ hostname, status, lockedUntil, checking, machineO
         />
         {status === 'wrong' && !checking && (
           <p className="error" role="alert" data-testid="password-error">
-            Wrong password. Try again.
+            {locked ? `Wrong password. Wait ${waitS} s before the next try.` : 'Wrong password. Try again.'}
           </p>
         )}
         {status === 'locked' && (

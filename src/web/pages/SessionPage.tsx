@@ -27,7 +27,13 @@ export default function SessionPage({ share, link }: { share: ShareLocation; lin
     (controller: XtermController) => {
       controllerRef.current = controller;
       const input = controller.onInput((data) => connection.sendInput(data));
-      exposeTestHooks({ screenText: () => controller.screenText(), state: () => connection.getState().phase });
+      exposeTestHooks({
+        screenText: () => controller.screenText(),
+        allText: () => controller.allText(),
+        bufferType: () => controller.bufferType(),
+        grid: () => controller.grid(),
+        state: () => connection.getState().phase,
+      });
       connection.start(controller);
       return () => {
         input.dispose();

@@ -126,14 +126,16 @@ export class RelayConnection {
   private dispatch(event: ConnectionEvent): void {
     const prev = this.state;
     const next = reduce(prev, event);
-    if (next === prev) return;
-    if (next.grid && (next.grid.cols !== prev.grid?.cols || next.grid.rows !== prev.grid?.rows)) {
-      this.sink?.resize(next.grid.cols, next.grid.rows);
+    if (next !== prev) {
+      if (next.grid && (next.grid.cols !== prev.grid?.cols || next.grid.rows !== prev.grid?.rows)) {
+        this.sink?.resize(next.grid.cols, next.grid.rows);
+      }
+      if (next.toast && next.toast !== prev.toast) this.armToast(next.toast.id, next.toast.until);
+      this.setState(next);
+      if ((next.phase === 'ended' || next.phase === 'failed') && prev.phase !== next.phase) this.clearRetry();
     }
-    if (next.toast && next.toast !== prev.toast) this.armToast(next.toast.id, next.toast.until);
-    this.setState(next);
-    if (next.phase === 'reconnecting' && prev.phase !== 'reconnecting') this.scheduleRetry();
-    if ((next.phase === 'ended' || next.phase === 'failed') && prev.phase !== next.phase) this.clearRetry();
+    // Entering reconnecting, or another failed attempt while in it: schedule the next dial.
+    if (next.phase === 'reconnecting' && (prev.phase !== 'reconnecting' || event.type === 'closed')) this.scheduleRetry();
   }
 
   private armToast(id: number, until: number): void {

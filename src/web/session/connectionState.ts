@@ -149,7 +149,8 @@ function onMessage(state: ConnectionState, m: RelayToViewer, now: number): Conne
         agentOnline: true,
         phase: 'password',
         status: m.status,
-        lockedUntil: m.status === 'locked' ? now + Math.max(0, m.retryAfterMs) : null,
+        // A wrong password can also impose a short wait before the next try.
+        lockedUntil: m.retryAfterMs > 0 ? now + m.retryAfterMs : null,
         checking: false,
       };
     case 'attached':

@@ -105,6 +105,24 @@ export class XtermController implements TerminalSink {
     return lines.join('\n');
   }
 
+  /** Every line the terminal holds, scrollback included (tests check for gaps and duplicates). */
+  allText(): string {
+    if (this.disposed) return '';
+    const buffer = this.terminal.buffer.active;
+    const lines: string[] = [];
+    for (let y = 0; y < buffer.length; y++) lines.push(buffer.getLine(y)?.translateToString(true) ?? '');
+    return lines.join('\n');
+  }
+
+  /** 'normal' or 'alternate' (full-screen programs). */
+  bufferType(): string {
+    return this.terminal.buffer.active.type;
+  }
+
+  grid(): { cols: number; rows: number } {
+    return { cols: this.terminal.cols, rows: this.terminal.rows };
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
