@@ -151,3 +151,52 @@ describe('termlink start', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('termlink attach (in a real pseudo-terminal)', () => {
+  it('joins the shared session in raw mode, pairs with a guest, and detaches with Ctrl-]', async () => {
+    const pty = await import('node-pty');
+    const guest = TestViewer.share(env.relay.url, (await env.mint('vps-audi')).body.token);
+    await guest.untilMessage('attached');
+    const term = pty.spawn(process.execPath, [BIN, 'attach', 'vps-audi'], {
+      cols: 100,
+      rows: 30,
+      env: { ...process.env, TERMLINK_RELAY: env.relay.url, TERMLINK_API_KEY: env.operatorKey } as Record<string, string>,
+    });
+    let screen = '';
+    term.onData((d) => (screen += d));
+    const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
+    const waitFor = async (needle: string) => {
+      const deadline = Date.now() + 10_000;
+      while (!screen.includes(needle)) {
+        if (Date.now() > deadline) throw new Error(`attach never showed ${needle}: ${JSON.stringify(screen.slice(-300))}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    await waitFor('detach with Ctrl-]');
+    term.write('echo op-in-tty-$((5*5))\r');
+    await guest.untilText('op-in-tty-25');
+    await guest.type('echo guest-to-tty-$((6*6))\r');
+    await waitFor('guest-to-tty-36');
+    term.write('\x1d');
+    expect(await exited).toBe(0);
+    expect(screen).toContain('detached; the session keeps running');
+    await guest.type('echo still-here\r');
+    await guest.untilText('still-here');
+    guest.close();
+  });
+});
+
+describe('termlink workspace', () => {
+  it('creates a workspace whose key sees none of the default workspace', async () => {
+    const child = spawn(process.execPath, [BIN, 'workspace', 'create', 'vendors', '--data-dir', env.dir]);
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    expect(await new Promise((r) => child.on('close', r))).toBe(0);
+    const { operator_key: key } = JSON.parse(out);
+    expect(key).toMatch(/^tlk_/);
+    const list = await env.api('GET', '/api/shares', undefined, `Bearer ${key}`);
+    expect(list.status).toBe(200);
+    expect(list.body).toEqual([]);
+    expect((await env.mint('vps-audi', {}, key)).body.code).toBe('NOT_FOUND');
+  });
+});

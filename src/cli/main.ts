@@ -9,6 +9,7 @@ import { shareCommand } from './commands/share.js';
 import { sharesCommand } from './commands/shares.js';
 import { startCommand } from './commands/start.js';
 import { toolCommand } from './commands/tool.js';
+import { workspaceCommand } from './commands/workspace.js';
 import { processIO, type CommandIO } from './io.js';
 
 const HELP = `termlink: hand someone a live terminal on one machine with a link
@@ -21,6 +22,7 @@ const HELP = `termlink: hand someone a live terminal on one machine with a link
   termlink relay [--port N]           run a relay only
   termlink agent [--relay URL]        run an agent for this machine (set-password to protect it)
   termlink tool                       agent-tool JSON on stdin, e.g. {"operation":"share","hostname":"h"}
+  termlink workspace create NAME      (relay host) a new workspace and its operator key
 
 Common options: --data-dir DIR (default ./.termlink, or TERMLINK_DATA_DIR), --relay URL,
 TERMLINK_API_KEY for the operator key.`;
@@ -51,6 +53,8 @@ export async function run(argv: string[], io: CommandIO = processIO): Promise<nu
         return await attachCommand(rest, io);
       case 'tool':
         return await toolCommand(rest, io, readStdin);
+      case 'workspace':
+        return await workspaceCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':

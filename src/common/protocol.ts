@@ -110,8 +110,6 @@ export type ViewerToRelay =
   | { type: 'resize'; cols: number; rows: number }
   /** Everything up to `offset` has been processed by the terminal (flow control). */
   | { type: 'ack'; offset: number }
-  /** Start a new shell after the previous one ended. */
-  | { type: 'restart' }
   | { type: 'ping'; id: number }
   | { type: 'pong'; id: number };
 
@@ -139,7 +137,7 @@ export type RelayToViewer =
   /** This session is over for this client; the socket closes right after. */
   | { type: 'ended'; reason: EndReason; message: string }
   /** A refusal; `reason` says why a share link no longer works. */
-  | { type: 'error'; code: ErrorCode; message: string; reason?: LinkProblem; retryAfterMs?: number }
+  | { type: 'error'; code: ErrorCode; message: string; reason?: LinkProblem; expiredAt?: string; retryAfterMs?: number }
   | { type: 'ping'; id: number }
   | { type: 'pong'; id: number };
 
@@ -331,8 +329,6 @@ export function parseViewerMessage(text: string): ViewerToRelay | null {
       return isNum(m.cols) && isNum(m.rows) ? { type: 'resize', ...clampGrid(m.cols, m.rows) } : null;
     case 'ack':
       return isOffset(m.offset) ? { type: 'ack', offset: m.offset } : null;
-    case 'restart':
-      return { type: 'restart' };
     case 'ping':
     case 'pong':
       return isNum(m.id) ? { type: m.type, id: m.id } : null;

@@ -128,12 +128,15 @@ export class MachineHub {
     }
     this.log.info('agent online', { machine: this.machineId, session: session?.id ?? null });
     for (const viewer of this.viewers.values()) {
-      if (viewer.phase === 'waiting' || viewer.phase === 'starting' || viewer.phase === 'snapshot' || viewer.phase === 'live') {
-        viewer.phase = 'waiting';
-        this.send(viewer, { type: 'agent', online: true });
-        if (viewer.sessionId) viewer.resume = { sessionId: viewer.sessionId, offset: viewer.sentOffset };
+      this.send(viewer, { type: 'agent', online: true });
+      // A password check in flight died with the old connection: ask again.
+      if (viewer.phase === 'password') {
         this.admit(viewer);
+        continue;
       }
+      viewer.phase = 'waiting';
+      if (viewer.sessionId) viewer.resume = { sessionId: viewer.sessionId, offset: viewer.sentOffset };
+      this.admit(viewer);
     }
   }
 

@@ -71,7 +71,7 @@ export function handleViewerSocket(socket: WebSocket, req: IncomingMessage, deps
       const share = deps.links.check(hello.auth.token);
       if (!share.ok) {
         deps.failures.fail(addr);
-        refuse(share.code, share.message, CloseCode.UNAUTHENTICATED, { reason: share.reason });
+        refuse(share.code, share.message, CloseCode.UNAUTHENTICATED, { reason: share.reason, expiredAt: share.expiredAt });
         return;
       }
       machineId = share.value.machine_id;
@@ -168,7 +168,6 @@ export function handleViewerSocket(socket: WebSocket, req: IncomingMessage, deps
         send({ type: 'pong', id: message.id });
         break;
       case 'pong':
-      case 'restart':
         break;
       case 'hello':
         send({ type: 'error', code: ErrorCode.BAD_MESSAGE, message: 'already attached' });

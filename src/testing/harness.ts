@@ -43,9 +43,9 @@ export interface TestRelay {
   close(): Promise<void>;
 }
 
-export async function startTestRelay(options: { testClock?: boolean } = {}): Promise<TestRelay> {
+export async function startTestRelay(options: { testClock?: boolean; maxFailuresPerMinute?: number } = {}): Promise<TestRelay> {
   const dir = mkdtempSync(join(tmpdir(), 'termlink-test-'));
-  const relayOptions = { dataDir: dir, port: 0, testClock: options.testClock ?? true, logLevel: 'silent' as const, maxFailuresPerMinute: 1000 };
+  const relayOptions = { dataDir: dir, port: 0, testClock: options.testClock ?? true, logLevel: 'silent' as const, maxFailuresPerMinute: options.maxFailuresPerMinute ?? 1000 };
   let relay = await startRelay(relayOptions);
   const operatorKey = readFileSync(join(dir, DATA_FILES.operatorKey), 'utf8').trim();
   const agents: Agent[] = [];

@@ -1,0 +1,47 @@
+// Guessing is hopeless and slow: failed token checks are rate-limited per client
+// address (valid links keep working), and the hourly sweep soft-deletes expired links.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { msUntilNextHour } from '../common/ttl.js';
+import { TestViewer, startTestRelay, type TestRelay } from '../testing/harness.js';
+
+let env: TestRelay;
+beforeAll(async () => {
+  env = await startTestRelay({ maxFailuresPerMinute: 5 });
+  await env.startAgent({ hostname: 'guarded' });
+});
+afterAll(() => env.close());
+
+const lookup = (token: string) => env.api('GET', '/api/link', undefined, `Share ${token}`);
+
+it('the hourly sweep soft-deletes expired links only', async () => {
+  const shortLived = (await env.mint('guarded', { ttl_hours: 1 })).body;
+  const longLived = (await env.mint('guarded', { ttl_hours: 5 })).body;
+  await env.api('POST', '/api/test/clock', { now_ms: Date.parse(shortLived.expires_at!) + 60_000 });
+  try {
+    const swept = await env.api('POST', '/api/test/sweep', {});
+    expect(swept.body.soft_deleted).toBeGreaterThanOrEqual(1);
+    const listed = await env.api('GET', '/api/shares?host=guarded');
+    const prefixes = listed.body.map((s: { token_prefix: string }) => s.token_prefix);
+    expect(prefixes).toContain(longLived.token.slice(0, 12));
+    expect(prefixes).not.toContain(shortLived.token.slice(0, 12));
+  } finally {
+    await env.api('POST', '/api/test/clock', { now_ms: Date.now() });
+  }
+  expect(msUntilNextHour(Date.parse('2026-12-03T14:59:30Z'))).toBe(30_000);
+  expect(msUntilNextHour(Date.parse('2026-12-03T15:00:00Z'))).toBe(3_600_000);
+});
+
+it('failed lookups from one address are rate-limited; valid lookups never count', async () => {
+  const { token } = (await env.mint('guarded')).body;
+  // Valid lookups never count against anyone.
+  for (let i = 0; i < 20; i++) expect((await lookup(token)).status).toBe(200);
+  for (let i = 0; i < 5; i++) expect((await lookup(`shr_guess${i}AAAAAAAAAAAAAAAAAAAAAAAA`)).status).toBe(401);
+  const limited = await lookup('shr_guess6AAAAAAAAAAAAAAAAAAAAAAAA');
+  expect(limited.status).toBe(429);
+  expect(limited.body.code).toBe('RATE_LIMITED');
+  expect(limited.body.retry_after_ms).toBeGreaterThan(0);
+  // The WebSocket attach path counts the same failures.
+  const viewer = TestViewer.share(env.relay.url, 'shr_guessWSAAAAAAAAAAAAAAAAAAAAAAAA');
+  expect((await viewer.untilMessage('error')).code).toBe('RATE_LIMITED');
+  expect(await viewer.untilClosed()).toBe(4429);
+});
