@@ -23,6 +23,8 @@ import type { Peer } from './peer.js';
 
 /** Largest OUTPUT frame sent to a viewer: keeps each xterm write short. */
 const MAX_OUTPUT_FRAME = 64 * 1024;
+/** A viewer whose socket holds more than this unsent is not read from: send it nothing more for now. */
+const MAX_VIEWER_BUFFERED = 1024 * 1024;
 
 type Phase =
   /** Waiting for the agent to come (back) online. */
@@ -255,7 +257,8 @@ export class MachineHub {
     }
     const frame = encodeOffsetFrame(Frame.SNAPSHOT, offset, screen);
     for (const viewer of this.viewers.values()) {
-      if (viewer.phase !== 'snapshot') continue;
+      // A socket that is not being read keeps waiting (its next ack asks again); liveness ends it if it never reads.
+      if (viewer.phase !== 'snapshot' || viewer.peer.bufferedAmount > MAX_VIEWER_BUFFERED) continue;
       viewer.peer.sendBinary(frame);
       viewer.sentOffset = offset;
       viewer.ackedOffset = offset;
@@ -317,6 +320,7 @@ export class MachineHub {
 
   viewerAck(viewerId: string, offset: number): void {
     const viewer = this.viewers.get(viewerId);
+    if (viewer?.phase === 'snapshot') this.requestSnapshot(); // it skipped a snapshot while its socket was full
     if (!viewer || viewer.phase !== 'live') return;
     const acked = Math.min(offset, viewer.sentOffset);
     if (acked > viewer.ackedOffset) viewer.ackedOffset = acked;
@@ -414,7 +418,11 @@ export class MachineHub {
       this.requestSnapshotFor(viewer);
       return;
     }
-    while (viewer.sentOffset < this.ring.end && viewer.sentOffset - viewer.ackedOffset < VIEWER_HIGH_WATER) {
+    while (
+      viewer.sentOffset < this.ring.end &&
+      viewer.sentOffset - viewer.ackedOffset < VIEWER_HIGH_WATER &&
+      viewer.peer.bufferedAmount < MAX_VIEWER_BUFFERED
+    ) {
       const chunk = this.ring.read(viewer.sentOffset, MAX_OUTPUT_FRAME);
       if (chunk.byteLength === 0) break;
       viewer.peer.sendBinary(encodeOffsetFrame(Frame.OUTPUT, viewer.sentOffset, chunk));
