@@ -19,6 +19,7 @@ import {
   type RelayToViewer,
 } from '../common/protocol.js';
 import type { Logger } from '../platform/log.js';
+import type { RelayMetrics } from './metrics.js';
 import type { Peer } from './peer.js';
 
 /** Largest OUTPUT frame sent to a viewer: keeps each xterm write short. */
@@ -89,7 +90,7 @@ export class MachineHub {
   constructor(
     readonly machineId: string,
     private readonly log: Logger,
-    private readonly onViewerCountChange: () => void = () => {},
+    private readonly metrics: RelayMetrics,
   ) {}
 
   get online(): boolean {
@@ -105,6 +106,11 @@ export class MachineHub {
     let n = 0;
     for (const v of this.viewers.values()) if (linkId === undefined || v.linkId === linkId) n++;
     return n;
+  }
+
+  /** True while a shell runs and its agent is connected here. */
+  get sessionLive(): boolean {
+    return this.agent !== null && this.session !== null;
   }
 
   isIdle(): boolean {
@@ -166,6 +172,7 @@ export class MachineHub {
 
   agentOutput(link: AgentLink, offset: number, data: Uint8Array): void {
     if (this.agent !== link || !this.session) return;
+    this.metrics.bytesFromAgents += data.byteLength;
     if (offset !== this.ring.end) {
       // A gap means the agent and relay disagree about the stream: start over from a fresh screen.
       this.log.warn('output offset gap', { machine: this.machineId, expected: this.ring.end, got: offset });
@@ -284,8 +291,7 @@ export class MachineHub {
     this.viewers.set(viewer.id, viewer);
     if (!this.agent) this.send(viewer, { type: 'agent', online: false });
     else this.admit(viewer);
-    this.onViewerCountChange();
-  }
+      }
 
   detach(viewerId: string): void {
     const viewer = this.viewers.get(viewerId);
@@ -293,8 +299,7 @@ export class MachineHub {
     this.viewers.delete(viewerId);
     if (viewer.phase === 'live' || viewer.phase === 'snapshot') this.broadcastPresence({ kind: 'leave', who: viewer.who });
     this.updateFlow();
-    this.onViewerCountChange();
-  }
+      }
 
   viewerInput(viewerId: string, data: Uint8Array): void {
     const viewer = this.viewers.get(viewerId);
@@ -306,6 +311,7 @@ export class MachineHub {
     }
     // Typing makes this viewer the most recently active one: the grid follows it.
     this.takeSize(viewer);
+    this.metrics.bytesOfInput += data.byteLength;
     this.agent.peer.sendBinary(encodeInput(data));
   }
 
@@ -426,6 +432,7 @@ export class MachineHub {
       const chunk = this.ring.read(viewer.sentOffset, MAX_OUTPUT_FRAME);
       if (chunk.byteLength === 0) break;
       viewer.peer.sendBinary(encodeOffsetFrame(Frame.OUTPUT, viewer.sentOffset, chunk));
+      this.metrics.bytesToViewers += chunk.byteLength;
       viewer.sentOffset += chunk.byteLength;
     }
   }

@@ -3,11 +3,15 @@
 import type { EndReason } from '../common/protocol.js';
 import type { Logger } from '../platform/log.js';
 import { MachineHub } from './hub.js';
+import type { RelayMetrics } from './metrics.js';
 
 export class HubRegistry {
   private readonly hubs = new Map<string, MachineHub>();
 
-  constructor(private readonly log: Logger) {}
+  constructor(
+    private readonly log: Logger,
+    readonly metrics: RelayMetrics,
+  ) {}
 
   get(machineId: string): MachineHub | undefined {
     return this.hubs.get(machineId);
@@ -16,7 +20,7 @@ export class HubRegistry {
   obtain(machineId: string): MachineHub {
     let hub = this.hubs.get(machineId);
     if (!hub) {
-      hub = new MachineHub(machineId, this.log);
+      hub = new MachineHub(machineId, this.log, this.metrics);
       this.hubs.set(machineId, hub);
     }
     return hub;
@@ -41,5 +45,18 @@ export class HubRegistry {
 
   all(): MachineHub[] {
     return [...this.hubs.values()];
+  }
+
+  /** Gauges for /metrics. */
+  gauges(): { sessions: number; viewers: number; agents: number } {
+    let sessions = 0;
+    let viewers = 0;
+    let agents = 0;
+    for (const hub of this.hubs.values()) {
+      if (hub.sessionLive) sessions++;
+      if (hub.online) agents++;
+      viewers += hub.viewerCount();
+    }
+    return { sessions, viewers, agents };
   }
 }

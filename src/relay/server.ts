@@ -13,6 +13,7 @@ import { handleApi } from './api.js';
 import { AdjustableClock, systemClock, type Clock } from './clock.js';
 import { sendError, sendJson } from './httpUtil.js';
 import { LinkService } from './links.js';
+import { RelayMetrics } from './metrics.js';
 import { FailureLimiter } from './rateLimit.js';
 import { HubRegistry } from './registry.js';
 import { StaticFiles } from './staticFiles.js';
@@ -41,7 +42,9 @@ export interface RelayHandle {
   clock: Clock;
   /** The operator key created on first run (null when the data dir already had one). */
   createdOperatorKey: string | null;
-  close(): Promise<void>;
+  metrics: RelayMetrics;
+  /** Drain: refuse new sockets, tell everyone to reconnect elsewhere, wait up to graceMs, then stop. */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Files the relay writes into its data directory for the CLI to find. */
@@ -57,7 +60,9 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   store.closeDanglingAttaches(clock.now());
   const createdOperatorKey = bootstrapWorkspace(store, dataDir, clock, log);
 
-  const hubs = new HubRegistry(log);
+  const metrics = new RelayMetrics();
+  const hubs = new HubRegistry(log, metrics);
+  let draining = false;
   let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
   const links = new LinkService(store, hubs, clock, () => publicUrl, log);
   const failures = new FailureLimiter(options.maxFailuresPerMinute ?? 30, 60_000);
@@ -67,6 +72,12 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://relay').pathname;
     if (path === '/healthz') return sendJson(res, 200, { ok: true });
+    if (path === '/readyz') return sendJson(res, draining ? 503 : 200, { ready: !draining });
+    if (path === '/metrics') {
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4', 'Cache-Control': 'no-store' });
+      res.end(metrics.render({ ...hubs.gauges(), draining }));
+      return;
+    }
     if (path.startsWith('/api/')) {
       handleApi(req, res, path, deps).catch((error: unknown) => {
         log.error('api error', { error });
@@ -83,6 +94,11 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   const agentWss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024, perMessageDeflate: false });
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://relay').pathname;
+    if (draining) {
+      // Load balancers see /readyz fail; stragglers are told to go elsewhere.
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     if (path.endsWith(WS_PATH.attach)) {
       if (!originAllowed(req, publicUrl)) {
         socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n');
@@ -116,13 +132,18 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     links,
     clock,
     createdOperatorKey,
-    async close() {
+    metrics,
+    async close(graceMs = 0) {
+      draining = true;
       links.stop();
-      for (const hub of hubs.all()) hub.closeAll(CloseCode.GOING_AWAY, 'relay shutting down');
-      // Wait for every socket's close handler (they write detach times) before closing the store.
+      // Viewers get a retryable close (they reconnect, through a load balancer to another relay);
+      // agents reconnect likewise. Give the close handshakes `graceMs`, then cut what is left.
       const clients = [...viewerWss.clients, ...agentWss.clients];
       const closed = clients.map((client) => new Promise<void>((ok) => client.once('close', () => ok())));
+      for (const hub of hubs.all()) hub.closeAll(CloseCode.UNAVAILABLE, 'relay draining; reconnect');
+      if (graceMs > 0) await Promise.race([Promise.all(closed), new Promise((ok) => setTimeout(ok, graceMs))]);
       for (const client of clients) client.terminate();
+      // Wait for every socket's close handler (they write detach times) before closing the store.
       await Promise.all(closed);
       server.closeAllConnections();
       await new Promise<void>((ok) => server.close(() => ok()));

@@ -44,6 +44,7 @@ export function handleViewerSocket(socket: WebSocket, req: IncomingMessage, deps
   const addr = clientAddress(req);
   const send = (message: RelayToViewer) => peer.sendJson(message);
   const refuse = (code: ErrorCode, message: string, close: number, extra: Partial<Extract<RelayToViewer, { type: 'error' }>> = {}) => {
+    deps.hubs.metrics.attachFailed(extra.reason ? `${code.toLowerCase()}_${extra.reason}` : code.toLowerCase());
     send({ type: 'error', code, message, ...extra });
     peer.close(close, code);
   };
@@ -106,6 +107,7 @@ export function handleViewerSocket(socket: WebSocket, req: IncomingMessage, deps
       deps.clock.now(),
     );
     attached = { viewerId, machineId, auditId };
+    deps.hubs.metrics.attachesTotal++;
     send({ type: 'welcome', v: PROTOCOL_VERSION, machine: { id: machine.id, hostname: machine.hostname }, expiresAt, readOnly, viewerId });
     deps.hubs.obtain(machineId).attach({
       id: viewerId,

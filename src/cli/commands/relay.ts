@@ -21,7 +21,8 @@ export async function relayCommand(argv: string[], io: CommandIO): Promise<numbe
   });
   io.err(`termlink relay listening on ${relay.url} (data in ${dataDirOf(args)})`);
   if (relay.createdOperatorKey) io.err(`operator key written to ${dataDirOf(args)}/operator.key`);
-  await untilSignal();
-  await relay.close();
+  const signal = await untilSignal();
+  // SIGTERM (orchestrators): drain gracefully; Ctrl-C: quick stop.
+  await relay.close(signal === 'SIGTERM' ? 10_000 : 500);
   return 0;
 }

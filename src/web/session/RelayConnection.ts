@@ -110,6 +110,11 @@ export class RelayConnection {
     }
   }
 
+  /** A short message from the page itself (copied, view only, full screen hints). */
+  notify(text: string, ms = 2_500): void {
+    this.dispatch({ type: 'toast', text, now: Date.now(), ms });
+  }
+
   /** Ask the relay to size the PTY to this page (window resized, "use my window size"). */
   sendResize(): void {
     if (this.state.phase !== 'live' || this.state.readOnly || !this.sink) return;

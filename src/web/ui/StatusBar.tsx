@@ -1,7 +1,9 @@
-// The slim bar above the terminal: machine, time left, people, round trip, font
-// size and "use my window size". It never covers the terminal.
+// The slim bar above the terminal: machine, view only, time left, people, round
+// trip, full screen and a menu. It never covers the terminal (the menu opens over
+// it only while open).
 import { formatTimeLeft } from '../../common/ttl.js';
 import { useNow } from './useNow.js';
+import { SessionMenu, type SessionMenuProps } from './SessionMenu.js';
 
 export interface StatusBarProps {
   hostname: string | null;
@@ -9,10 +11,9 @@ export interface StatusBarProps {
   presence: number | null;
   rttMs: number | null;
   readOnly: boolean;
-  live: boolean;
-  fontSize: number;
-  onFontSize: (size: number) => void;
-  onUseMySize: () => void;
+  fullscreen: boolean | null;
+  onFullscreen: () => void;
+  menu: SessionMenuProps;
 }
 
 function TimeLeft({ expiresAt }: { expiresAt: string | null }) {
@@ -27,35 +28,37 @@ function TimeLeft({ expiresAt }: { expiresAt: string | null }) {
 }
 
 export function StatusBar(props: StatusBarProps) {
-  const { hostname, expiresAt, presence, rttMs, readOnly, live, fontSize, onFontSize, onUseMySize } = props;
+  const { hostname, expiresAt, presence, rttMs, readOnly, fullscreen, onFullscreen, menu } = props;
   return (
     <header className="status-bar" data-testid="status-bar">
       <strong className="host" title="Machine">
         {hostname ?? '…'}
       </strong>
-      {readOnly && <span className="badge">view only</span>}
+      {readOnly && (
+        <span className="badge view-only" data-testid="view-only" title="You can watch this terminal but not type into it">
+          view only
+        </span>
+      )}
       <TimeLeft expiresAt={expiresAt} />
-      <span data-testid="presence-count" title="People attached" aria-label="people attached">
+      <span data-testid="presence-count" title="People attached">
         {presence === null ? '–' : presence} {presence === 1 ? 'person' : 'people'}
       </span>
-      <span data-testid="rtt" title="Round-trip time to the relay">
+      <span data-testid="rtt" className="optional" title="Round-trip time to the relay">
         {rttMs === null ? '– ms' : `${rttMs} ms`}
       </span>
       <span className="spacer" />
-      <button type="button" aria-label="Smaller font" title="Smaller font" onClick={() => onFontSize(fontSize - 1)}>
-        −
-      </button>
-      <span className="font-size" aria-label="font size">
-        {fontSize}px
-      </span>
-      <button type="button" aria-label="Larger font" title="Larger font" onClick={() => onFontSize(fontSize + 1)}>
-        +
-      </button>
-      {!readOnly && (
-        <button type="button" data-testid="use-my-size" disabled={!live} onClick={onUseMySize} title="Resize the shared terminal to fit this window">
-          Use my window size
+      {fullscreen !== null && (
+        <button
+          type="button"
+          data-testid="fullscreen"
+          aria-pressed={fullscreen}
+          onClick={onFullscreen}
+          title={fullscreen ? 'Leave full screen (hold Esc)' : 'Full screen: Ctrl+W, Ctrl+T and Ctrl+N go to the shell'}
+        >
+          {fullscreen ? 'Exit full screen' : 'Full screen'}
         </button>
       )}
+      <SessionMenu {...menu} />
     </header>
   );
 }

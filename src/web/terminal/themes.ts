@@ -1,0 +1,51 @@
+// The terminal's palettes, matched to the page's light and dark looks. xterm's
+// minimumContrastRatio lifts any colour a program picks that would be too faint.
+import type { ITheme } from '@xterm/xterm';
+
+export const DARK: ITheme = {
+  background: '#14161a',
+  foreground: '#d8dde3',
+  cursor: '#d8dde3',
+  cursorAccent: '#14161a',
+  selectionBackground: '#3a4a63',
+  black: '#1d2126',
+  red: '#ff7b72',
+  green: '#7ee787',
+  yellow: '#e3b341',
+  blue: '#79c0ff',
+  magenta: '#d2a8ff',
+  cyan: '#76e3ea',
+  white: '#d8dde3',
+  brightBlack: '#8b949e',
+  brightRed: '#ffa198',
+  brightGreen: '#a5f0aa',
+  brightYellow: '#f2cc60',
+  brightBlue: '#a5d6ff',
+  brightMagenta: '#e2c5ff',
+  brightCyan: '#b3f0ff',
+  brightWhite: '#ffffff',
+};
+
+export const LIGHT: ITheme = {
+  background: '#fbfbfa',
+  foreground: '#1d2126',
+  cursor: '#1d2126',
+  cursorAccent: '#fbfbfa',
+  selectionBackground: '#b7cdea',
+  black: '#1d2126',
+  red: '#b3261e',
+  green: '#116329',
+  yellow: '#7d5a00',
+  blue: '#0b4fb3',
+  magenta: '#7b3db8',
+  cyan: '#0a6470',
+  white: '#6e7781',
+  brightBlack: '#57606a',
+  brightRed: '#d1242f',
+  brightGreen: '#1a7f37',
+  brightYellow: '#946c00',
+  brightBlue: '#0969da',
+  brightMagenta: '#8250df',
+  brightCyan: '#1b7c83',
+  brightWhite: '#8c959f',
+};
