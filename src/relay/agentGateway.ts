@@ -16,6 +16,8 @@ export interface AgentGatewayDeps {
   store: Store;
   clock: Clock;
   log: Logger;
+  /** Cluster mode: announce which relay holds this machine's agent. */
+  onAgentOnline?: (machineId: string) => void;
 }
 
 export function handleAgentSocket(socket: WebSocket, deps: AgentGatewayDeps): void {
@@ -25,32 +27,58 @@ export function handleAgentSocket(socket: WebSocket, deps: AgentGatewayDeps): vo
   let machineId: string | null = null;
   const helloTimer = setTimeout(() => peer.close(CloseCode.BAD_MESSAGE, 'no hello'), 10_000);
 
-  socket.on('message', (raw: RawData, isBinary: boolean) => {
-    liveness.seen();
+  /** Frames that arrive while the machine key is being checked (the HISTORY frame follows the hello at once). */
+  let checking = false;
+  const waiting: Array<[RawData, boolean]> = [];
+
+  const onHello = async (text: string) => {
+    const hello = parseAgentMessage(text);
+    if (!hello || hello.type !== 'agent_hello') {
+      peer.close(CloseCode.BAD_MESSAGE, 'first message must be agent_hello');
+      return;
+    }
+    if (hello.v !== PROTOCOL_VERSION) {
+      peer.close(CloseCode.VERSION_MISMATCH, `relay speaks protocol ${PROTOCOL_VERSION}`);
+      return;
+    }
+    const machine = hello.machineKey.startsWith(TokenPrefix.machineKey) ? await deps.store.machineByKeyHash(hashSecret(hello.machineKey)) : undefined;
+    if (!machine || machine.id !== hello.machineId) {
+      deps.log.warn('agent refused: bad machine key', { machine: hello.machineId });
+      peer.sendJson({ type: 'error', code: 'UNAUTHENTICATED', message: 'machine key not valid' });
+      peer.close(CloseCode.UNAUTHENTICATED, 'machine key not valid');
+      return;
+    }
+    if (!peer.open) return;
+    await deps.store.touchMachine(machine.id, hello.hostname, deps.clock.now());
+    machineId = machine.id;
+    link = { peer, hostname: hello.hostname, requiresPassword: hello.requiresPassword };
+    peer.sendJson({ type: 'agent_welcome', machineId: machine.id });
+    deps.hubs.obtain(machine.id).setAgent(link, hello.session);
+    deps.onAgentOnline?.(machine.id);
+  };
+
+  const onFrame = (raw: RawData, isBinary: boolean) => {
+    if (checking) {
+      waiting.push([raw, isBinary]);
+      return;
+    }
     const bytes = toBytes(raw);
     if (!link || !machineId) {
       clearTimeout(helloTimer);
-      const hello = isBinary ? null : parseAgentMessage(Buffer.from(bytes).toString('utf8'));
-      if (!hello || hello.type !== 'agent_hello') {
+      if (isBinary) {
         peer.close(CloseCode.BAD_MESSAGE, 'first message must be agent_hello');
         return;
       }
-      if (hello.v !== PROTOCOL_VERSION) {
-        peer.close(CloseCode.VERSION_MISMATCH, `relay speaks protocol ${PROTOCOL_VERSION}`);
-        return;
-      }
-      const machine = hello.machineKey.startsWith(TokenPrefix.machineKey) ? deps.store.machineByKeyHash(hashSecret(hello.machineKey)) : undefined;
-      if (!machine || machine.id !== hello.machineId) {
-        deps.log.warn('agent refused: bad machine key', { machine: hello.machineId });
-        peer.sendJson({ type: 'error', code: 'UNAUTHENTICATED', message: 'machine key not valid' });
-        peer.close(CloseCode.UNAUTHENTICATED, 'machine key not valid');
-        return;
-      }
-      machineId = machine.id;
-      deps.store.touchMachine(machine.id, hello.hostname, deps.clock.now());
-      link = { peer, hostname: hello.hostname, requiresPassword: hello.requiresPassword };
-      peer.sendJson({ type: 'agent_welcome', machineId: machine.id });
-      deps.hubs.obtain(machine.id).setAgent(link, hello.session);
+      checking = true;
+      onHello(Buffer.from(bytes).toString('utf8'))
+        .catch((error: unknown) => {
+          deps.log.error('agent hello failed', { error });
+          peer.close(CloseCode.INTERNAL, 'relay could not check the machine key');
+        })
+        .finally(() => {
+          checking = false;
+          for (const [r, b] of waiting.splice(0)) onFrame(r, b);
+        });
       return;
     }
     const hub = deps.hubs.get(machineId);
@@ -70,6 +98,11 @@ export function handleAgentSocket(socket: WebSocket, deps: AgentGatewayDeps): vo
     }
     if (message.type === 'ping') peer.sendJson({ type: 'pong', id: message.id });
     else if (message.type !== 'pong') hub.agentMessage(link, message);
+  };
+
+  socket.on('message', (raw: RawData, isBinary: boolean) => {
+    liveness.seen();
+    onFrame(raw, isBinary);
   });
 
   socket.on('close', () => {

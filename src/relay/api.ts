@@ -8,7 +8,7 @@ import { hashSecret, newSecret } from '../platform/secrets.js';
 import type { AdjustableClock, Clock } from './clock.js';
 import { bearer, readJsonBody, sendError, sendJson } from './httpUtil.js';
 import type { LinkService, Operator } from './links.js';
-import type { FailureLimiter } from './rateLimit.js';
+import type { FailureCounter } from './rateLimit.js';
 import type { HubRegistry } from './registry.js';
 import type { Store } from './store.js';
 import { clientAddress } from './viewerGateway.js';
@@ -18,7 +18,7 @@ export interface ApiDeps {
   hubs: HubRegistry;
   store: Store;
   clock: Clock;
-  failures: FailureLimiter;
+  failures: FailureCounter;
   /** Set only with --test-clock: lets tests move time. */
   testClock: AdjustableClock | null;
 }
@@ -30,12 +30,12 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, path:
   if (path.startsWith('/api/test/')) return testRoutes(req, res, path, deps);
 
   const addr = clientAddress(req);
-  const wait = deps.failures.retryAfter(addr);
+  const wait = await deps.failures.retryAfter(addr);
   if (wait > 0) return sendError(res, ErrorCode.RATE_LIMITED, 'too many failed attempts; wait', { retry_after_ms: wait });
   const key = bearer(req, 'Bearer');
-  const operator = key ? deps.links.operatorByKey(key) : null;
+  const operator = key ? await deps.links.operatorByKey(key) : null;
   if (!operator) {
-    deps.failures.fail(addr);
+    await deps.failures.fail(addr);
     return sendError(res, ErrorCode.UNAUTHENTICATED, 'an operator API key is required (Authorization: Bearer tlk_…)');
   }
 
@@ -45,12 +45,12 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, path:
     if (!ref && method === 'POST') return mintShare(req, res, operator, deps);
     if (!ref && method === 'GET') {
       const host = new URL(req.url ?? '/', 'http://x').searchParams.get('host') ?? undefined;
-      return answer(res, deps.links.list(operator, host));
+      return answer(res, await deps.links.list(operator, host));
     }
-    if (ref && history && method === 'GET') return answer(res, deps.links.history(operator, decodeURIComponent(ref)));
-    if (ref && !history && method === 'DELETE') return answer(res, deps.links.revoke(operator, decodeURIComponent(ref)));
+    if (ref && history && method === 'GET') return answer(res, await deps.links.history(operator, decodeURIComponent(ref)));
+    if (ref && !history && method === 'DELETE') return answer(res, await deps.links.revoke(operator, decodeURIComponent(ref)));
   }
-  if (path === '/api/machines' && method === 'GET') return sendJson(res, 200, deps.links.machines(operator));
+  if (path === '/api/machines' && method === 'GET') return sendJson(res, 200, await deps.links.machines(operator));
   if (path === '/api/machines' && method === 'POST') return enrollMachine(req, res, operator, deps);
   return sendError(res, ErrorCode.NOT_FOUND, `no API route ${method} ${path}`);
 }
@@ -64,12 +64,12 @@ function answer<T>(res: ServerResponse, result: Answer<T>, status = 200): void {
 
 async function lookupLink(req: IncomingMessage, res: ServerResponse, deps: ApiDeps): Promise<void> {
   const addr = clientAddress(req);
-  const wait = deps.failures.retryAfter(addr);
+  const wait = await deps.failures.retryAfter(addr);
   if (wait > 0) return sendError(res, ErrorCode.RATE_LIMITED, 'Too many failed link checks from your address; wait a minute.', { retry_after_ms: wait });
   const token = bearer(req, 'Share');
-  const share = token ? deps.links.check(token) : null;
+  const share = token ? await deps.links.check(token) : null;
   if (!share || !share.ok) {
-    deps.failures.fail(addr);
+    await deps.failures.fail(addr);
     return sendError(res, ErrorCode.UNAUTHENTICATED, share?.message ?? 'This link is not valid.', {
       reason: share && !share.ok ? share.reason : 'unknown',
       expired_at: share && !share.ok ? share.expiredAt : undefined,
@@ -105,7 +105,7 @@ async function mintShare(req: IncomingMessage, res: ServerResponse, operator: Op
     hours = result.hours;
   }
   if (readOnly !== undefined && typeof readOnly !== 'boolean') return sendError(res, ErrorCode.BAD_REQUEST, '"read_only" must be true or false');
-  answer(res, deps.links.mint(operator, host, hours, readOnly === true), 201);
+  answer(res, await deps.links.mint(operator, host, hours, readOnly === true), 201);
 }
 
 async function enrollMachine(req: IncomingMessage, res: ServerResponse, operator: Operator, deps: ApiDeps): Promise<void> {
@@ -116,7 +116,7 @@ async function enrollMachine(req: IncomingMessage, res: ServerResponse, operator
     return sendError(res, ErrorCode.BAD_REQUEST, '"hostname" must be a hostname');
   }
   const machineKey = newSecret(TokenPrefix.machineKey);
-  const machine = deps.store.createMachine(operator.workspaceId, hostname, hashSecret(machineKey), deps.clock.now());
+  const machine = await deps.store.createMachine(operator.workspaceId, hostname, hashSecret(machineKey), deps.clock.now());
   sendJson(res, 201, { machine_id: machine.id, machine_key: machineKey, hostname });
 }
 
@@ -130,6 +130,6 @@ async function testRoutes(req: IncomingMessage, res: ServerResponse, path: strin
     deps.testClock.set(now);
     return sendJson(res, 200, { now_ms: deps.testClock.now() });
   }
-  if (path === '/api/test/sweep' && req.method === 'POST') return sendJson(res, 200, { soft_deleted: deps.links.sweepNow() });
+  if (path === '/api/test/sweep' && req.method === 'POST') return sendJson(res, 200, { soft_deleted: await deps.links.sweepNow() });
   return sendError(res, ErrorCode.NOT_FOUND, 'no such test route');
 }

@@ -139,7 +139,7 @@ describe('live sessions', () => {
 
 describe('workspaces', () => {
   it('an operator key of workspace B cannot mint, list or revoke for workspace A', async () => {
-    const keyB = env.addWorkspace('other');
+    const keyB = await env.addWorkspace('other');
     expect((await env.mint('vps-audi', {}, keyB)).body.code).toBe('NOT_FOUND');
     expect((await env.mint(machineId, {}, keyB)).body.code).toBe('NOT_FOUND');
     const { body } = await env.mint('vps-audi');

@@ -53,14 +53,14 @@ export class LinkService {
 
   // ------------------------------------------------------------------ operators
 
-  operatorByKey(key: string): Operator | null {
+  async operatorByKey(key: string): Promise<Operator | null> {
     if (!key.startsWith(TokenPrefix.operatorKey)) return null;
-    const row = this.store.apiKeyByHash(hashSecret(key));
+    const row = await this.store.apiKeyByHash(hashSecret(key));
     return row ? { workspaceId: row.workspace_id, keyId: row.id } : null;
   }
 
-  resolveMachine(operator: Operator, ref: string): Result<MachineRow> {
-    const machines = this.store.machinesInWorkspace(operator.workspaceId);
+  async resolveMachine(operator: Operator, ref: string): Promise<Result<MachineRow>> {
+    const machines = await this.store.machinesInWorkspace(operator.workspaceId);
     const found = resolveMachineRef(ref, machines);
     if (found.ok) return { ok: true, value: found.machine };
     return fail(found.code === 'AMBIGUOUS' ? ErrorCode.AMBIGUOUS : ErrorCode.NOT_FOUND, found.message, {
@@ -68,8 +68,8 @@ export class LinkService {
     });
   }
 
-  machines(operator: Operator) {
-    return this.store.machinesInWorkspace(operator.workspaceId).map((m) => ({
+  async machines(operator: Operator) {
+    return (await this.store.machinesInWorkspace(operator.workspaceId)).map((m) => ({
       id: m.id,
       hostname: m.hostname,
       online: this.hubs.get(m.id)?.online ?? false,
@@ -80,13 +80,13 @@ export class LinkService {
 
   // --------------------------------------------------------------------- shares
 
-  mint(operator: Operator, hostRef: string, ttlHours: number, readOnly: boolean): Result<MintedShare> {
-    const machine = this.resolveMachine(operator, hostRef);
+  async mint(operator: Operator, hostRef: string, ttlHours: number, readOnly: boolean): Promise<Result<MintedShare>> {
+    const machine = await this.resolveMachine(operator, hostRef);
     if (!machine.ok) return machine;
     const token = newSecret(TokenPrefix.share);
     const now = this.clock.now();
     const expiresAt = expiryFor(now, ttlHours);
-    const row = this.store.createShare(
+    const row = await this.store.createShare(
       {
         workspaceId: operator.workspaceId,
         machineId: machine.value.id,
@@ -111,12 +111,12 @@ export class LinkService {
   }
 
   /** Check a share token: the link when it works now, else why not. Accepts the token with or without `shr_`. */
-  check(token: string): Result<ShareWithMachine> {
+  async check(token: string): Promise<Result<ShareWithMachine>> {
     const full = token.startsWith(TokenPrefix.share) ? token : TokenPrefix.share + token;
     if (!/^shr_[A-Za-z0-9_-]{16,100}$/.test(full)) {
       return fail(ErrorCode.UNAUTHENTICATED, 'This link is not valid.', { reason: LinkProblem.unknown });
     }
-    const share = this.store.shareByTokenHash(hashSecret(full));
+    const share = await this.store.shareByTokenHash(hashSecret(full));
     if (!share) {
       return fail(ErrorCode.UNAUTHENTICATED, 'This link is not valid.', { reason: LinkProblem.unknown });
     }
@@ -132,14 +132,14 @@ export class LinkService {
     return { ok: true, value: share };
   }
 
-  list(operator: Operator, hostRef?: string): Result<ShareListing[]> {
+  async list(operator: Operator, hostRef?: string): Promise<Result<ShareListing[]>> {
     let machineId: string | undefined;
     if (hostRef) {
-      const machine = this.resolveMachine(operator, hostRef);
+      const machine = await this.resolveMachine(operator, hostRef);
       if (!machine.ok) return machine;
       machineId = machine.value.id;
     }
-    const rows = this.store.activeShares(operator.workspaceId, this.clock.now(), machineId);
+    const rows = await this.store.activeShares(operator.workspaceId, this.clock.now(), machineId);
     return {
       ok: true,
       value: rows.map((s) => ({
@@ -157,15 +157,15 @@ export class LinkService {
   }
 
   /** Revoke by id, full token, or a unique prefix of either; ends live sessions at once. */
-  revoke(operator: Operator, ref: string): Result<{ id: string; ended_sessions: number }> {
+  async revoke(operator: Operator, ref: string): Promise<Result<{ id: string; ended_sessions: number }>> {
     const wanted = ref.trim();
     if (wanted.length < 3) return fail(ErrorCode.BAD_REQUEST, 'give a share id, token, or a prefix of at least 3 characters');
     let matches: ShareWithMachine[];
     if (/^shr_[A-Za-z0-9_-]{20,}$/.test(wanted)) {
-      const share = this.store.shareByTokenHash(hashSecret(wanted));
+      const share = await this.store.shareByTokenHash(hashSecret(wanted));
       matches = share && share.workspace_id === operator.workspaceId && share.revoked_at === null ? [share] : [];
     } else {
-      matches = this.store.sharesByPrefix(operator.workspaceId, wanted);
+      matches = await this.store.sharesByPrefix(operator.workspaceId, wanted);
     }
     if (matches.length === 0) return fail(ErrorCode.NOT_FOUND, `no active share matches "${wanted}"`);
     if (matches.length > 1) {
@@ -174,19 +174,19 @@ export class LinkService {
       });
     }
     const share = matches[0];
-    this.store.revokeShare(share.id, this.clock.now());
+    await this.store.revokeShare(share.id, this.clock.now());
     this.disarmExpiry(share.id);
     const ended = this.hubs.endLink(share.machine_id, share.id, EndReason.revoked, 'This link was revoked by the person who shared it.');
     this.log.info('share revoked', { share: share.id, ended_sessions: ended });
     return { ok: true, value: { id: share.id, ended_sessions: ended } };
   }
 
-  history(operator: Operator, shareId: string) {
-    const share = this.store.shareById(operator.workspaceId, shareId);
+  async history(operator: Operator, shareId: string) {
+    const share = await this.store.shareById(operator.workspaceId, shareId);
     if (!share) return fail(ErrorCode.NOT_FOUND, `no share ${shareId} in this workspace`);
     return {
       ok: true as const,
-      value: this.store.attachHistory(share.id).map((a) => ({
+      value: (await this.store.attachHistory(share.id)).map((a) => ({
         kind: a.kind,
         client_addr: a.client_addr,
         user_agent: a.user_agent,
@@ -199,8 +199,8 @@ export class LinkService {
   // --------------------------------------------------------------------- expiry
 
   /** Arm timers for every live link (at relay start) and the hourly sweep. */
-  start(): void {
-    this.armAll();
+  async start(): Promise<void> {
+    await this.armAll();
     this.scheduleSweep();
   }
 
@@ -242,26 +242,30 @@ export class LinkService {
   /** The clock jumped (test clock): re-arm every timer against the new now. */
   private recheckAll(): void {
     for (const id of [...this.expiryTimers.keys()]) this.disarmExpiry(id);
-    this.armAll();
+    void this.armAll();
     this.scheduleSweep();
   }
 
-  private armAll(): void {
-    for (const share of this.store.expiringShares()) this.armExpiry(share.id, share.expires_at);
+  private async armAll(): Promise<void> {
+    for (const share of await this.store.expiringShares()) this.armExpiry(share.id, share.expires_at);
   }
 
   /** Soft-delete expired links on every hour boundary. */
   private scheduleSweep(): void {
     if (this.sweepTimer) clearTimeout(this.sweepTimer);
-    this.sweepTimer = setTimeout(() => {
-      const swept = this.store.sweepExpired(this.clock.now());
-      if (swept > 0) this.log.info('hourly sweep', { soft_deleted: swept });
+    this.sweepTimer = setTimeout(async () => {
+      try {
+        const swept = await this.store.sweepExpired(this.clock.now());
+        if (swept > 0) this.log.info('hourly sweep', { soft_deleted: swept });
+      } catch (error) {
+        this.log.error('hourly sweep failed', { error });
+      }
       this.scheduleSweep();
     }, msUntilNextHour(this.clock.now()) + 50);
     this.sweepTimer.unref();
   }
 
-  sweepNow(): number {
+  sweepNow(): Promise<number> {
     return this.store.sweepExpired(this.clock.now());
   }
 }

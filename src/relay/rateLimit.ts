@@ -1,7 +1,15 @@
 // Counts failures per key (client address) in a sliding window. Only failures
 // count, so valid users are never slowed by someone else's guessing.
 
-export class FailureLimiter {
+/** Where failures are counted: in this process, or cluster-wide (Redis). */
+export interface FailureCounter {
+  /** Milliseconds until `key` may try again; 0 when it may try now. */
+  retryAfter(key: string): Promise<number>;
+  fail(key: string): Promise<void>;
+}
+
+/** One relay's own count (the default, single-relay deployment). */
+export class FailureLimiter implements FailureCounter {
   private readonly failures = new Map<string, number[]>();
 
   constructor(
@@ -10,14 +18,13 @@ export class FailureLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Milliseconds until `key` may try again; 0 when it may try now. */
-  retryAfter(key: string): number {
+  async retryAfter(key: string): Promise<number> {
     const recent = this.recent(key);
     if (recent.length < this.maxFailures) return 0;
     return Math.max(1, recent[recent.length - this.maxFailures] + this.windowMs - this.now());
   }
 
-  fail(key: string): void {
+  async fail(key: string): Promise<void> {
     const recent = this.recent(key);
     recent.push(this.now());
     this.failures.set(key, recent);

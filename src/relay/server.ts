@@ -17,11 +17,13 @@ import { RelayMetrics } from './metrics.js';
 import { FailureLimiter } from './rateLimit.js';
 import { HubRegistry } from './registry.js';
 import { StaticFiles } from './staticFiles.js';
-import { Store } from './store.js';
+import { openStore, type Store } from './store.js';
 import { handleViewerSocket } from './viewerGateway.js';
 
 export interface RelayOptions {
   dataDir: string;
+  /** postgres://… to keep links in PostgreSQL (a cluster of relays); default: SQLite in dataDir. */
+  database?: string;
   host?: string;
   port?: number;
   /** Base URL printed in share links (behind a proxy); default http://host:port. */
@@ -56,9 +58,10 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const testClock = options.testClock ? new AdjustableClock() : null;
   const clock: Clock = testClock ?? systemClock;
-  const store = new Store(join(dataDir, DATA_FILES.db));
-  store.closeDanglingAttaches(clock.now());
-  const createdOperatorKey = bootstrapWorkspace(store, dataDir, clock, log);
+  const store = await openStore(options.database ?? join(dataDir, DATA_FILES.db));
+  // With one relay (SQLite) every open attach row is from a crashed run; a cluster shares them.
+  if (store.kind === 'sqlite') await store.closeDanglingAttaches(clock.now());
+  const createdOperatorKey = await bootstrapWorkspace(store, dataDir, clock, log);
 
   const metrics = new RelayMetrics();
   const hubs = new HubRegistry(log, metrics);
@@ -121,7 +124,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   const url = `http://${host}:${port}`;
   if (!publicUrl) publicUrl = url;
   writeFileSync(join(dataDir, DATA_FILES.relayInfo), JSON.stringify({ url, public_url: publicUrl, pid: process.pid }, null, 2) + '\n');
-  links.start();
+  await links.start();
   if (!files.available) log.warn('share page not built: run `npm run build`');
   log.info('relay listening', { url, public_url: publicUrl, data_dir: dataDir });
 
@@ -147,7 +150,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       await Promise.all(closed);
       server.closeAllConnections();
       await new Promise<void>((ok) => server.close(() => ok()));
-      store.close();
+      await store.close();
     },
   };
 }
@@ -166,11 +169,11 @@ function originAllowed(req: IncomingMessage, publicUrl: string): boolean {
 }
 
 /** First run: one workspace and an operator key, written 0600 for the CLI. */
-function bootstrapWorkspace(store: Store, dataDir: string, clock: Clock, log: Logger): string | null {
-  if (store.countWorkspaces() > 0) return null;
-  const workspace = store.createWorkspace('default', clock.now());
+async function bootstrapWorkspace(store: Store, dataDir: string, clock: Clock, log: Logger): Promise<string | null> {
+  if ((await store.countWorkspaces()) > 0) return null;
+  const workspace = await store.createWorkspace('default', clock.now());
   const key = newSecret(TokenPrefix.operatorKey);
-  store.addApiKey(workspace.id, hashSecret(key), clock.now());
+  await store.addApiKey(workspace.id, hashSecret(key), clock.now());
   const keyFile = join(dataDir, DATA_FILES.operatorKey);
   writeFileSync(keyFile, key + '\n', { mode: 0o600 });
   chmodSync(keyFile, 0o600);

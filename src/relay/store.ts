@@ -1,8 +1,11 @@
-// The share store: every SQL statement of termlink lives here (SQLite through
-// better-sqlite3), so another engine can replace it behind the same interface.
-// Secrets arrive already hashed; this module never sees a plaintext token.
+// The share store: every query of termlink lives here, written once with Kysely
+// and run on SQLite (better-sqlite3, the default) or PostgreSQL (a cluster of
+// relays). Secrets arrive already hashed; this module never sees a plaintext token.
 import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Generated } from 'kysely';
+import pg from 'pg';
 import { newId } from '../platform/secrets.js';
+import { migrateToLatest } from './migrations.js';
 
 export interface WorkspaceRow { id: string; name: string; created_at: number }
 export interface MachineRow { id: string; workspace_id: string; hostname: string; created_at: number; last_seen_at: number | null }
@@ -29,133 +32,140 @@ export interface AttachRow {
   detached_at: number | null;
 }
 
-/** Ordered migrations; the index + 1 is the schema version. Append only. */
-const MIGRATIONS: string[] = [
-  `CREATE TABLE workspaces (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);
-   CREATE TABLE api_keys (
-     id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id),
-     key_hash TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL, revoked_at INTEGER);
-   CREATE TABLE machines (
-     id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id),
-     hostname TEXT NOT NULL, key_hash TEXT NOT NULL UNIQUE,
-     created_at INTEGER NOT NULL, last_seen_at INTEGER);
-   CREATE INDEX machines_workspace ON machines(workspace_id);
-   CREATE TABLE shares (
-     id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id),
-     machine_id TEXT NOT NULL REFERENCES machines(id),
-     token_hash TEXT NOT NULL UNIQUE, token_prefix TEXT NOT NULL,
-     read_only INTEGER NOT NULL DEFAULT 0,
-     created_at INTEGER NOT NULL, expires_at INTEGER, revoked_at INTEGER, deleted_at INTEGER);
-   CREATE INDEX shares_machine ON shares(machine_id);
-   CREATE TABLE attaches (
-     id INTEGER PRIMARY KEY AUTOINCREMENT, share_id TEXT, machine_id TEXT NOT NULL,
-     kind TEXT NOT NULL, client_addr TEXT NOT NULL, user_agent TEXT NOT NULL,
-     attached_at INTEGER NOT NULL, detached_at INTEGER);
-   CREATE INDEX attaches_share ON attaches(share_id);`,
-];
+/** The tables, as Kysely sees them. Times are epoch milliseconds. */
+export interface Tables {
+  workspaces: WorkspaceRow;
+  api_keys: { id: string; workspace_id: string; key_hash: string; created_at: number; revoked_at: number | null };
+  machines: MachineRow & { key_hash: string };
+  shares: ShareRow & { token_hash: string };
+  attaches: Omit<AttachRow, 'id'> & { id: Generated<number> };
+}
+
+export type StoreKind = 'sqlite' | 'postgres';
+
+// PostgreSQL returns BIGINT as a string (it may exceed 2^53); our epoch-ms values never do.
+pg.types.setTypeParser(20, (value: string) => Number(value));
+
+/** Open the store named by `location`: a postgres:// URL, or a SQLite file path. Migrates to the latest schema. */
+export async function openStore(location: string): Promise<Store> {
+  if (/^postgres(ql)?:\/\//.test(location)) {
+    const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: location, max: 10 }) }) });
+    return Store.ready(db, 'postgres');
+  }
+  const file = new Database(location);
+  file.pragma('journal_mode = WAL');
+  file.pragma('foreign_keys = ON');
+  file.pragma('busy_timeout = 5000');
+  return Store.ready(new Kysely<Tables>({ dialect: new SqliteDialect({ database: file }) }), 'sqlite');
+}
+
+const SHARE_COLUMNS = [
+  's.id',
+  's.workspace_id',
+  's.machine_id',
+  's.token_prefix',
+  's.read_only',
+  's.created_at',
+  's.expires_at',
+  's.revoked_at',
+  's.deleted_at',
+  'm.hostname',
+] as const;
 
 export class Store {
-  private readonly db: Database.Database;
+  private constructor(
+    private readonly db: Kysely<Tables>,
+    readonly kind: StoreKind,
+  ) {}
 
-  constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    this.migrate();
+  static async ready(db: Kysely<Tables>, kind: StoreKind): Promise<Store> {
+    await migrateToLatest(db, kind);
+    return new Store(db, kind);
   }
 
-  close(): void {
-    this.db.close();
-  }
-
-  get schemaVersion(): number {
-    return this.db.pragma('user_version', { simple: true }) as number;
-  }
-
-  private migrate(): void {
-    const current = this.schemaVersion;
-    for (let version = current; version < MIGRATIONS.length; version++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[version]);
-        this.db.pragma(`user_version = ${version + 1}`);
-      })();
-    }
+  async close(): Promise<void> {
+    await this.db.destroy();
   }
 
   // ------------------------------------------------------------ workspaces & keys
 
-  createWorkspace(name: string, now: number): WorkspaceRow {
+  async createWorkspace(name: string, now: number): Promise<WorkspaceRow> {
     const row = { id: newId('w_'), name, created_at: now };
-    this.db.prepare('INSERT INTO workspaces (id, name, created_at) VALUES (@id, @name, @created_at)').run(row);
+    await this.db.insertInto('workspaces').values(row).execute();
     return row;
   }
 
-  workspaceByName(name: string): WorkspaceRow | undefined {
-    return this.db.prepare('SELECT * FROM workspaces WHERE name = ?').get(name) as WorkspaceRow | undefined;
+  async workspaceByName(name: string): Promise<WorkspaceRow | undefined> {
+    return this.db.selectFrom('workspaces').selectAll().where('name', '=', name).executeTakeFirst();
   }
 
-  countWorkspaces(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM workspaces').get() as { n: number }).n;
+  async countWorkspaces(): Promise<number> {
+    const row = await this.db.selectFrom('workspaces').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
-  addApiKey(workspaceId: string, keyHash: string, now: number): string {
+  async addApiKey(workspaceId: string, keyHash: string, now: number): Promise<string> {
     const id = newId('k_');
-    this.db
-      .prepare('INSERT INTO api_keys (id, workspace_id, key_hash, created_at) VALUES (?, ?, ?, ?)')
-      .run(id, workspaceId, keyHash, now);
+    await this.db.insertInto('api_keys').values({ id, workspace_id: workspaceId, key_hash: keyHash, created_at: now, revoked_at: null }).execute();
     return id;
   }
 
   /** The workspace an operator key belongs to, when the key is valid. */
-  apiKeyByHash(keyHash: string): { id: string; workspace_id: string } | undefined {
+  async apiKeyByHash(keyHash: string): Promise<{ id: string; workspace_id: string } | undefined> {
     return this.db
-      .prepare('SELECT id, workspace_id FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL')
-      .get(keyHash) as { id: string; workspace_id: string } | undefined;
+      .selectFrom('api_keys')
+      .select(['id', 'workspace_id'])
+      .where('key_hash', '=', keyHash)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
   }
 
   // ---------------------------------------------------------------------- machines
 
-  createMachine(workspaceId: string, hostname: string, keyHash: string, now: number): MachineRow {
-    const row = { id: newId('m_'), workspace_id: workspaceId, hostname, key_hash: keyHash, created_at: now };
-    this.db
-      .prepare(
-        'INSERT INTO machines (id, workspace_id, hostname, key_hash, created_at) VALUES (@id, @workspace_id, @hostname, @key_hash, @created_at)',
-      )
-      .run(row);
+  async createMachine(workspaceId: string, hostname: string, keyHash: string, now: number): Promise<MachineRow> {
+    const row = { id: newId('m_'), workspace_id: workspaceId, hostname, key_hash: keyHash, created_at: now, last_seen_at: null };
+    await this.db.insertInto('machines').values(row).execute();
     return { id: row.id, workspace_id: workspaceId, hostname, created_at: now, last_seen_at: null };
   }
 
   /** The machine a machine key belongs to (agent authentication). */
-  machineByKeyHash(keyHash: string): (MachineRow & { key_hash: string }) | undefined {
-    return this.db.prepare('SELECT * FROM machines WHERE key_hash = ?').get(keyHash) as
-      | (MachineRow & { key_hash: string })
-      | undefined;
+  async machineByKeyHash(keyHash: string): Promise<MachineRow | undefined> {
+    return this.db
+      .selectFrom('machines')
+      .select(['id', 'workspace_id', 'hostname', 'created_at', 'last_seen_at'])
+      .where('key_hash', '=', keyHash)
+      .executeTakeFirst();
   }
 
-  machineById(id: string): MachineRow | undefined {
+  async machineById(id: string): Promise<MachineRow | undefined> {
     return this.db
-      .prepare('SELECT id, workspace_id, hostname, created_at, last_seen_at FROM machines WHERE id = ?')
-      .get(id) as MachineRow | undefined;
+      .selectFrom('machines')
+      .select(['id', 'workspace_id', 'hostname', 'created_at', 'last_seen_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
   }
 
-  machinesInWorkspace(workspaceId: string): MachineRow[] {
+  async machinesInWorkspace(workspaceId: string): Promise<MachineRow[]> {
     return this.db
-      .prepare('SELECT id, workspace_id, hostname, created_at, last_seen_at FROM machines WHERE workspace_id = ? ORDER BY hostname')
-      .all(workspaceId) as MachineRow[];
+      .selectFrom('machines')
+      .select(['id', 'workspace_id', 'hostname', 'created_at', 'last_seen_at'])
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('hostname')
+      .orderBy('id')
+      .execute();
   }
 
   /** An agent reconnected: record its current hostname and when it was seen. */
-  touchMachine(id: string, hostname: string, now: number): void {
-    this.db.prepare('UPDATE machines SET hostname = ?, last_seen_at = ? WHERE id = ?').run(hostname, now, id);
+  async touchMachine(id: string, hostname: string, now: number): Promise<void> {
+    await this.db.updateTable('machines').set({ hostname, last_seen_at: now }).where('id', '=', id).execute();
   }
 
   // ------------------------------------------------------------------------ shares
 
-  createShare(
+  async createShare(
     share: { workspaceId: string; machineId: string; tokenHash: string; tokenPrefix: string; readOnly: boolean; expiresAt: number | null },
     now: number,
-  ): ShareRow {
+  ): Promise<ShareRow> {
     const row: ShareRow = {
       id: newId('s_'),
       workspace_id: share.workspaceId,
@@ -167,105 +177,110 @@ export class Store {
       revoked_at: null,
       deleted_at: null,
     };
-    this.db
-      .prepare(
-        `INSERT INTO shares (id, workspace_id, machine_id, token_hash, token_prefix, read_only, created_at, expires_at)
-         VALUES (@id, @workspace_id, @machine_id, @token_hash, @token_prefix, @read_only, @created_at, @expires_at)`,
-      )
-      .run({ ...row, token_hash: share.tokenHash });
+    await this.db.insertInto('shares').values({ ...row, token_hash: share.tokenHash }).execute();
     return row;
   }
 
+  private sharesWithMachine() {
+    return this.db.selectFrom('shares as s').innerJoin('machines as m', 'm.id', 's.machine_id').select(SHARE_COLUMNS);
+  }
+
   /** A share by its token hash, whatever its state (the caller decides what state means). */
-  shareByTokenHash(tokenHash: string): ShareWithMachine | undefined {
-    return this.db
-      .prepare(
-        `SELECT s.id, s.workspace_id, s.machine_id, s.token_prefix, s.read_only, s.created_at, s.expires_at,
-                s.revoked_at, s.deleted_at, m.hostname
-         FROM shares s JOIN machines m ON m.id = s.machine_id WHERE s.token_hash = ?`,
-      )
-      .get(tokenHash) as ShareWithMachine | undefined;
+  async shareByTokenHash(tokenHash: string): Promise<ShareWithMachine | undefined> {
+    return this.sharesWithMachine().where('s.token_hash', '=', tokenHash).executeTakeFirst();
   }
 
-  shareById(workspaceId: string, id: string): ShareWithMachine | undefined {
-    return this.db
-      .prepare(
-        `SELECT s.id, s.workspace_id, s.machine_id, s.token_prefix, s.read_only, s.created_at, s.expires_at,
-                s.revoked_at, s.deleted_at, m.hostname
-         FROM shares s JOIN machines m ON m.id = s.machine_id WHERE s.workspace_id = ? AND s.id = ?`,
-      )
-      .get(workspaceId, id) as ShareWithMachine | undefined;
+  async shareById(workspaceId: string, id: string): Promise<ShareWithMachine | undefined> {
+    return this.sharesWithMachine().where('s.workspace_id', '=', workspaceId).where('s.id', '=', id).executeTakeFirst();
   }
 
-  /** Active (not revoked, not expired, not deleted) shares of a workspace, optionally of one machine. */
-  activeShares(workspaceId: string, now: number, machineId?: string): ShareWithMachine[] {
-    return this.db
-      .prepare(
-        `SELECT s.id, s.workspace_id, s.machine_id, s.token_prefix, s.read_only, s.created_at, s.expires_at,
-                s.revoked_at, s.deleted_at, m.hostname
-         FROM shares s JOIN machines m ON m.id = s.machine_id
-         WHERE s.workspace_id = @ws AND s.revoked_at IS NULL AND s.deleted_at IS NULL
-           AND (s.expires_at IS NULL OR s.expires_at > @now)
-           AND (@machine IS NULL OR s.machine_id = @machine)
-         ORDER BY s.created_at, s.id`,
-      )
-      .all({ ws: workspaceId, now, machine: machineId ?? null }) as ShareWithMachine[];
+  /** Active (not revoked, not expired, not swept) shares of a workspace, optionally of one machine. */
+  async activeShares(workspaceId: string, now: number, machineId?: string): Promise<ShareWithMachine[]> {
+    let query = this.sharesWithMachine()
+      .where('s.workspace_id', '=', workspaceId)
+      .where('s.revoked_at', 'is', null)
+      .where('s.deleted_at', 'is', null)
+      .where((eb) => eb.or([eb('s.expires_at', 'is', null), eb('s.expires_at', '>', now)]));
+    if (machineId) query = query.where('s.machine_id', '=', machineId);
+    return query.orderBy('s.created_at').orderBy('s.id').execute();
   }
 
   /** Every link that is neither revoked nor swept and has an expiry (to arm expiry timers). */
-  expiringShares(): Array<{ id: string; expires_at: number }> {
-    return this.db
-      .prepare('SELECT id, expires_at FROM shares WHERE revoked_at IS NULL AND deleted_at IS NULL AND expires_at IS NOT NULL')
-      .all() as Array<{ id: string; expires_at: number }>;
+  async expiringShares(): Promise<Array<{ id: string; expires_at: number }>> {
+    const rows = await this.db
+      .selectFrom('shares')
+      .select(['id', 'expires_at'])
+      .where('revoked_at', 'is', null)
+      .where('deleted_at', 'is', null)
+      .where('expires_at', 'is not', null)
+      .execute();
+    return rows as Array<{ id: string; expires_at: number }>;
   }
 
-  /** Shares of a workspace whose id or token prefix starts with `ref` (revoke by prefix). */
-  sharesByPrefix(workspaceId: string, ref: string): ShareWithMachine[] {
-    const pattern = ref.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
-    return this.db
-      .prepare(
-        `SELECT s.id, s.workspace_id, s.machine_id, s.token_prefix, s.read_only, s.created_at, s.expires_at,
-                s.revoked_at, s.deleted_at, m.hostname
-         FROM shares s JOIN machines m ON m.id = s.machine_id
-         WHERE s.workspace_id = ? AND s.revoked_at IS NULL AND s.deleted_at IS NULL
-           AND (s.id LIKE ? ESCAPE '\\' OR s.token_prefix LIKE ? ESCAPE '\\' OR ? LIKE s.token_prefix || '%')`,
-      )
-      .all(workspaceId, pattern, pattern, ref) as ShareWithMachine[];
+  /**
+   * Unrevoked shares of a workspace whose id or token prefix starts with `ref`, or whose
+   * prefix `ref` starts with. Matched here, not in SQL: LIKE's case rules differ by engine.
+   */
+  async sharesByPrefix(workspaceId: string, ref: string): Promise<ShareWithMachine[]> {
+    const rows = await this.sharesWithMachine()
+      .where('s.workspace_id', '=', workspaceId)
+      .where('s.revoked_at', 'is', null)
+      .where('s.deleted_at', 'is', null)
+      .execute();
+    return rows.filter((s) => s.id.startsWith(ref) || s.token_prefix.startsWith(ref) || ref.startsWith(s.token_prefix));
   }
 
-  revokeShare(id: string, now: number): boolean {
-    return this.db.prepare('UPDATE shares SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes > 0;
+  async revokeShare(id: string, now: number): Promise<boolean> {
+    const result = await this.db.updateTable('shares').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
-  /** Soft-delete links that expired before `now` (the hourly sweep). Returns how many. */
-  sweepExpired(now: number): number {
-    return this.db
-      .prepare('UPDATE shares SET deleted_at = ? WHERE deleted_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ?')
-      .run(now, now).changes;
+  /** Soft-delete links that expired at or before `now` (the hourly sweep). Returns how many. */
+  async sweepExpired(now: number): Promise<number> {
+    const result = await this.db
+      .updateTable('shares')
+      .set({ deleted_at: now })
+      .where('deleted_at', 'is', null)
+      .where('expires_at', 'is not', null)
+      .where('expires_at', '<=', now)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 
   // ------------------------------------------------------------------ audit trail
 
-  recordAttach(entry: { shareId: string | null; machineId: string; kind: string; clientAddr: string; userAgent: string }, now: number): number {
-    return Number(
-      this.db
-        .prepare(
-          'INSERT INTO attaches (share_id, machine_id, kind, client_addr, user_agent, attached_at) VALUES (?, ?, ?, ?, ?, ?)',
-        )
-        .run(entry.shareId, entry.machineId, entry.kind, entry.clientAddr, entry.userAgent.slice(0, 300), now).lastInsertRowid,
-    );
+  async recordAttach(entry: { shareId: string | null; machineId: string; kind: string; clientAddr: string; userAgent: string }, now: number): Promise<number> {
+    const row = await this.db
+      .insertInto('attaches')
+      .values({
+        share_id: entry.shareId,
+        machine_id: entry.machineId,
+        kind: entry.kind,
+        client_addr: entry.clientAddr,
+        user_agent: entry.userAgent.slice(0, 300),
+        attached_at: now,
+        detached_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(row.id);
   }
 
-  recordDetach(attachId: number, now: number): void {
-    this.db.prepare('UPDATE attaches SET detached_at = ? WHERE id = ? AND detached_at IS NULL').run(now, attachId);
+  async recordDetach(attachId: number, now: number): Promise<void> {
+    await this.db.updateTable('attaches').set({ detached_at: now }).where('id', '=', attachId).where('detached_at', 'is', null).execute();
   }
 
-  /** Attaches still open from an earlier run (relay crashed): close them at start-up. */
-  closeDanglingAttaches(now: number): void {
-    this.db.prepare('UPDATE attaches SET detached_at = ? WHERE detached_at IS NULL').run(now);
+  /** Attaches left open by a relay that died: close them. Only safe with a single relay. */
+  async closeDanglingAttaches(now: number): Promise<void> {
+    await this.db.updateTable('attaches').set({ detached_at: now }).where('detached_at', 'is', null).execute();
   }
 
-  attachHistory(shareId: string): AttachRow[] {
-    return this.db.prepare('SELECT * FROM attaches WHERE share_id = ? ORDER BY id').all(shareId) as AttachRow[];
+  async attachHistory(shareId: string): Promise<AttachRow[]> {
+    return this.db.selectFrom('attaches').selectAll().where('share_id', '=', shareId).orderBy('id').execute();
+  }
+
+  /** Raw SQL escape hatch for tests that must look under the hood (e.g. "no plaintext token stored"). */
+  async dumpTable(table: keyof Tables): Promise<unknown[]> {
+    return (await sql`select * from ${sql.table(table)}`.execute(this.db)).rows;
   }
 }

@@ -19,7 +19,7 @@ import { newId } from '../platform/secrets.js';
 import type { Clock } from './clock.js';
 import type { LinkService } from './links.js';
 import { keepAlive, wrapSocket } from './peer.js';
-import type { FailureLimiter } from './rateLimit.js';
+import type { FailureCounter } from './rateLimit.js';
 import type { HubRegistry } from './registry.js';
 import type { Store } from './store.js';
 
@@ -30,7 +30,7 @@ export interface ViewerGatewayDeps {
   hubs: HubRegistry;
   store: Store;
   clock: Clock;
-  failures: FailureLimiter;
+  failures: FailureCounter;
   log: Logger;
 }
 
@@ -49,93 +49,110 @@ export function handleViewerSocket(socket: WebSocket, req: IncomingMessage, deps
     peer.close(close, code);
   };
 
-  let attached: { viewerId: string; machineId: string; auditId: number } | null = null;
+  let attached: { viewerId: string; machineId: string; auditId: Promise<number | null> } | null = null;
+  /** 'hello' until the first message; 'authenticating' while the store answers (later frames wait). */
+  let phase: 'hello' | 'authenticating' | 'attached' | 'closed' = 'hello';
+  const waiting: Array<[RawData, boolean]> = [];
   const helloTimer = setTimeout(() => refuse(ErrorCode.BAD_MESSAGE, 'no hello received', CloseCode.BAD_MESSAGE), HELLO_TIMEOUT_MS);
 
-  const onHello = (hello: Extract<ViewerToRelay, { type: 'hello' }>) => {
-    clearTimeout(helloTimer);
+  /** Who is this, and which machine may they reach? Null when refused (the socket is then closing). */
+  const authenticate = async (hello: Extract<ViewerToRelay, { type: 'hello' }>) => {
     if (hello.v !== PROTOCOL_VERSION) {
       refuse(ErrorCode.VERSION_MISMATCH, `protocol ${hello.v} not supported; this relay speaks ${PROTOCOL_VERSION}. Reload the page.`, CloseCode.VERSION_MISMATCH);
-      return;
+      return null;
     }
-    const wait = deps.failures.retryAfter(addr);
+    const wait = await deps.failures.retryAfter(addr);
     if (wait > 0) {
       refuse(ErrorCode.RATE_LIMITED, 'Too many failed attempts from your address; wait a minute.', CloseCode.RATE_LIMITED, { retryAfterMs: wait });
-      return;
+      return null;
     }
-    let machineId: string;
-    let linkId: string | null = null;
-    let readOnly = false;
-    let expiresAt: string | null = null;
-    let who = 'guest';
     if (hello.auth.kind === 'share') {
-      const share = deps.links.check(hello.auth.token);
+      const share = await deps.links.check(hello.auth.token);
       if (!share.ok) {
-        deps.failures.fail(addr);
+        await deps.failures.fail(addr);
         refuse(share.code, share.message, CloseCode.UNAUTHENTICATED, { reason: share.reason, expiredAt: share.expiredAt });
-        return;
+        return null;
       }
-      machineId = share.value.machine_id;
-      linkId = share.value.id;
-      readOnly = share.value.read_only === 1;
-      expiresAt = share.value.expires_at === null ? null : new Date(share.value.expires_at).toISOString();
       deps.links.watch(share.value);
-      if (readOnly) who = 'viewer';
-    } else {
-      const operator = deps.links.operatorByKey(hello.auth.key);
-      if (!operator) {
-        deps.failures.fail(addr);
-        refuse(ErrorCode.UNAUTHENTICATED, 'operator key not valid', CloseCode.UNAUTHENTICATED);
-        return;
-      }
-      const machine = deps.links.resolveMachine(operator, hello.auth.machine);
-      if (!machine.ok) {
-        refuse(machine.code, machine.message, CloseCode.NOT_FOUND);
-        return;
-      }
-      machineId = machine.value.id;
-      who = 'operator';
+      const readOnly = share.value.read_only === 1;
+      return {
+        machineId: share.value.machine_id,
+        linkId: share.value.id as string | null,
+        readOnly,
+        expiresAt: share.value.expires_at === null ? null : new Date(share.value.expires_at).toISOString(),
+        who: readOnly ? 'viewer' : 'guest',
+      };
     }
-    const machine = deps.store.machineById(machineId);
+    const operator = await deps.links.operatorByKey(hello.auth.key);
+    if (!operator) {
+      await deps.failures.fail(addr);
+      refuse(ErrorCode.UNAUTHENTICATED, 'operator key not valid', CloseCode.UNAUTHENTICATED);
+      return null;
+    }
+    const machine = await deps.links.resolveMachine(operator, hello.auth.machine);
+    if (!machine.ok) {
+      refuse(machine.code, machine.message, CloseCode.NOT_FOUND);
+      return null;
+    }
+    return { machineId: machine.value.id, linkId: null, readOnly: false, expiresAt: null, who: 'operator' };
+  };
+
+  const onHello = async (hello: Extract<ViewerToRelay, { type: 'hello' }>) => {
+    const who = await authenticate(hello);
+    const machine = who ? await deps.store.machineById(who.machineId) : undefined;
+    if (phase === 'closed' || !who) return;
     if (!machine) {
       refuse(ErrorCode.NOT_FOUND, 'machine not found', CloseCode.NOT_FOUND);
       return;
     }
     const viewerId = newId('v_');
-    const auditId = deps.store.recordAttach(
-      { shareId: linkId, machineId, kind: hello.auth.kind, clientAddr: addr, userAgent: String(req.headers['user-agent'] ?? '') },
-      deps.clock.now(),
-    );
-    attached = { viewerId, machineId, auditId };
+    const auditId = deps.store
+      .recordAttach(
+        { shareId: who.linkId, machineId: machine.id, kind: hello.auth.kind, clientAddr: addr, userAgent: String(req.headers['user-agent'] ?? '') },
+        deps.clock.now(),
+      )
+      .catch((error: unknown) => (deps.log.error('audit write failed', { error }), null));
+    attached = { viewerId, machineId: machine.id, auditId };
+    phase = 'attached';
     deps.hubs.metrics.attachesTotal++;
-    send({ type: 'welcome', v: PROTOCOL_VERSION, machine: { id: machine.id, hostname: machine.hostname }, expiresAt, readOnly, viewerId });
-    deps.hubs.obtain(machineId).attach({
+    send({ type: 'welcome', v: PROTOCOL_VERSION, machine: { id: machine.id, hostname: machine.hostname }, expiresAt: who.expiresAt, readOnly: who.readOnly, viewerId });
+    deps.hubs.obtain(machine.id).attach({
       id: viewerId,
       peer,
-      linkId,
-      readOnly,
-      who: `${who} (${hello.client})`,
+      linkId: who.linkId,
+      readOnly: who.readOnly,
+      who: `${who.who} (${hello.client})`,
       cols: hello.cols,
       rows: hello.rows,
       resume: hello.resume,
       grant: hello.grant,
     });
-    deps.log.info('viewer attached', { machine: machineId, share: linkId, viewer: viewerId, addr });
+    deps.log.info('viewer attached', { machine: machine.id, share: who.linkId, viewer: viewerId, addr });
+    for (const [raw, isBinary] of waiting.splice(0)) onFrame(raw, isBinary);
   };
 
-  socket.on('message', (raw: RawData, isBinary: boolean) => {
-    liveness.seen();
+  const onFrame = (raw: RawData, isBinary: boolean) => {
     const bytes = toBytes(raw);
-    if (!attached) {
+    if (phase === 'authenticating') {
+      // Frames sent right behind the hello (a resize, early keys) wait for the answer; a flood does not.
+      if (waiting.length < 64) waiting.push([raw, isBinary]);
+      return;
+    }
+    if (phase === 'hello') {
+      clearTimeout(helloTimer);
       const hello = isBinary ? null : parseViewerMessage(Buffer.from(bytes).toString('utf8'));
       if (!hello || hello.type !== 'hello') {
-        clearTimeout(helloTimer);
         refuse(ErrorCode.BAD_MESSAGE, 'the first message must be a hello', CloseCode.BAD_MESSAGE);
         return;
       }
-      onHello(hello);
+      phase = 'authenticating';
+      onHello(hello).catch((error: unknown) => {
+        deps.log.error('attach failed', { error });
+        refuse(ErrorCode.INTERNAL, 'the relay could not check this link; try again', CloseCode.INTERNAL);
+      });
       return;
     }
+    if (!attached) return;
     const hub = deps.hubs.get(attached.machineId);
     if (!hub) return;
     if (isBinary) {
@@ -175,14 +192,24 @@ export function handleViewerSocket(socket: WebSocket, req: IncomingMessage, deps
         send({ type: 'error', code: ErrorCode.BAD_MESSAGE, message: 'already attached' });
         break;
     }
+  };
+
+  socket.on('message', (raw: RawData, isBinary: boolean) => {
+    liveness.seen();
+    onFrame(raw, isBinary);
   });
 
   socket.on('close', () => {
     clearTimeout(helloTimer);
+    phase = 'closed';
     if (!attached) return;
-    deps.hubs.get(attached.machineId)?.detach(attached.viewerId);
-    deps.hubs.release(attached.machineId);
-    deps.store.recordDetach(attached.auditId, deps.clock.now());
+    const { machineId, viewerId, auditId } = attached;
+    deps.hubs.get(machineId)?.detach(viewerId);
+    deps.hubs.release(machineId);
+    const detachedAt = deps.clock.now();
+    void auditId.then((id) => (id === null ? undefined : deps.store.recordDetach(id, detachedAt))).catch((error: unknown) =>
+      deps.log.error('audit write failed', { error }),
+    );
     deps.log.info('viewer detached', { machine: attached.machineId, viewer: attached.viewerId });
   });
   socket.on('error', (error) => deps.log.debug('viewer socket error', { error }));

@@ -37,7 +37,7 @@ export interface TestRelay {
   mint(host: string, body?: Record<string, unknown>, key?: string): Promise<{ status: number; body: MintedShare & { code?: string; message?: string } }>;
   api(method: string, path: string, body?: unknown, auth?: string): Promise<{ status: number; body: any }>;
   /** A second workspace with its own operator key. */
-  addWorkspace(name: string): string;
+  addWorkspace(name: string): Promise<string>;
   /** Stop the relay and start a new one on the same port and data dir (agents reconnect by themselves). */
   restartRelay(): Promise<void>;
   close(): Promise<void>;
@@ -88,10 +88,10 @@ export async function startTestRelay(options: { testClock?: boolean; maxFailures
       return { agent, machineId: state.machine_id };
     },
     mint: (host, body = {}, key) => api('POST', '/api/shares', { host, ...body }, key ? `Bearer ${key}` : undefined),
-    addWorkspace(name) {
-      const workspace = relay.store.createWorkspace(name, Date.now());
+    async addWorkspace(name) {
+      const workspace = await relay.store.createWorkspace(name, Date.now());
       const key = newSecret('tlk_');
-      relay.store.addApiKey(workspace.id, hashSecret(key), Date.now());
+      await relay.store.addApiKey(workspace.id, hashSecret(key), Date.now());
       return key;
     },
     async restartRelay() {

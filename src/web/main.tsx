@@ -3,9 +3,12 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
+import { loadPrefs } from './prefs/prefs.js';
 import { parseShareLocation } from './shareUrl.js';
+import { applyThemeAttribute } from './ui/theme.js';
 import './ui/styles.css';
 
+applyThemeAttribute(loadPrefs().theme); // the remembered theme before the first paint
 const share = parseShareLocation(window.location);
 // Keep the address as it is (no redirect, nothing appended); the token never leaves in a query string.
 window.history.replaceState(window.history.state, '', window.location.href);

@@ -7,6 +7,8 @@ export interface TermlinkTestHooks {
   allText?: () => string;
   bufferType?: () => string;
   grid?: () => { cols: number; rows: number };
+  /** 'dom' or 'webgl': which xterm renderer draws. */
+  renderer?: () => string;
 }
 
 declare global {

@@ -1,0 +1,165 @@
+#!/usr/bin/env node
+// termlink's benchmark suite (issue 6): termlink side by side with ttyd and WeTTY,
+// alternating systems round by round, then bench/RESULTS.md is rewritten.
+//   node bench/run.mjs              full run (~10–15 min on 2 cores)
+//   node bench/run.mjs --quick      smoke run: every figure, tiny sizes
+//   node bench/run.mjs --only echo,throughput
+// Figures: echo (browser + protocol), throughput, flood, coldopen, fanout, memory.
+// Peers: ttyd from TTYD_BIN or PATH; WeTTY from bench/.work (npm install --prefix
+// bench/.work wetty@3.2.0 socket.io-client@4.8.3). Missing peers are reported.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch } from './lib/browser.mjs';
+import { writeCorpus } from './lib/mixed.mjs';
+import { machineInfo, writeReport } from './lib/report.mjs';
+import { ROOT, availability, startTermlink, starters } from './lib/systems.mjs';
+import { echoBrowserRound } from './figures/echo-browser.mjs';
+import { echoWsRound } from './figures/echo-ws.mjs';
+import { ceilingRound, throughputBrowserRound, throughputWsRound } from './figures/throughput.mjs';
+import { floodRound } from './figures/flood.mjs';
+import { coldOpenRound } from './figures/coldopen.mjs';
+import { fanoutLevel } from './figures/fanout.mjs';
+import { memoryRun } from './figures/memory.mjs';
+
+const FIGURES = ['echo', 'throughput', 'flood', 'coldopen', 'fanout', 'memory'];
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const onlyArg = argv.find((a) => a.startsWith('--only'));
+const onlyValue = onlyArg?.includes('=') ? onlyArg.split('=')[1] : onlyArg ? argv[argv.indexOf(onlyArg) + 1] : null;
+const only = onlyValue ? onlyValue.split(',').map((s) => s.trim()) : FIGURES;
+for (const f of only) if (!FIGURES.includes(f)) (console.error(`unknown figure ${f}; choose from ${FIGURES.join(', ')}`), process.exit(2));
+const out = argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : join(ROOT, 'bench', quick ? 'RESULTS.quick.md' : 'RESULTS.md');
+
+const CFG = quick
+  ? { echoRounds: 1, echoSamples: 15, wsRounds: 1, wsSamples: 30, tpRounds: 1, corpusMB: 2, bigMB: 20, floodRounds: 1, catFloodRounds: 1, coldRounds: 1, fanout: [1, 10], fanoutSeconds: 2, links: 100 }
+  : { echoRounds: 2, echoSamples: 100, wsRounds: 3, wsSamples: 100, tpRounds: 2, corpusMB: 20, bigMB: 100, floodRounds: 3, catFloodRounds: 2, coldRounds: 5, fanout: [1, 10, 100, 200], fanoutSeconds: 8, links: 1000 };
+
+const log = (...a) => console.log(new Date().toISOString().slice(11, 19), ...a);
+const started = Date.now();
+const avail = availability();
+const tmp = mkdtempSync(join(tmpdir(), 'termlink-bench-data-'));
+const results = { quick, only, cfg: CFG, figures: {}, notes: [], errors: [] };
+
+/** Rotate the order each round so no system always goes first. */
+const rotate = (list, r) => list.map((_, i) => list[(i + r) % list.length]);
+
+async function perRound(systems, rounds, label, fn) {
+  const acc = Object.fromEntries(systems.map((s) => [s.name, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const s of rotate(systems, r)) {
+      try {
+        const res = await fn(s, r);
+        acc[s.name].push(res);
+        log(label, s.name, `round ${r + 1}/${rounds}`, JSON.stringify(res, (k, v) => (Array.isArray(v) && v.length > 8 ? `[${v.length}]` : typeof v === 'number' ? Math.round(v * 100) / 100 : v)));
+      } catch (e) {
+        log(label, s.name, 'FAILED', e.message);
+        results.errors.push(`${label} ${s.name} round ${r + 1}: ${e.message.split('\n')[0]}`);
+        acc[s.name].push({ error: e.message });
+      }
+    }
+  }
+  return acc;
+}
+
+let browser = null;
+let systems = [];
+try {
+  log(`bench ${quick ? '(quick) ' : ''}figures: ${only.join(', ')}`);
+  browser = await launch();
+  results.machine = machineInfo(browser, avail);
+  const needPeers = only.some((f) => ['echo', 'throughput', 'flood', 'coldopen'].includes(f));
+  let corpus = null;
+  let big = null;
+  if (only.includes('throughput')) {
+    corpus = { path: join(tmp, 'mixed-20mb.txt'), ...(await writeCorpus(join(tmp, 'mixed-20mb.txt'), CFG.corpusMB * 1e6)) };
+    log(`corpus ${corpus.bytes} bytes, ${corpus.lines} lines`);
+  }
+  if (only.includes('flood') || only.includes('memory')) {
+    big = { path: join(tmp, 'mixed-big.txt'), ...(await writeCorpus(join(tmp, 'mixed-big.txt'), CFG.bigMB * 1e6)) };
+    log(`big corpus ${big.bytes} bytes, ${big.lines} lines`);
+  }
+  if (needPeers) {
+    for (const st of starters(avail)) {
+      try {
+        systems.push(await st.start());
+      } catch (e) {
+        results.errors.push(`could not start ${st.name}: ${e.message.split('\n')[0]}`);
+      }
+    }
+    results.systems = systems.map((s) => ({ name: s.name, version: s.version, renderer: s.renderer }));
+  }
+
+  if (only.includes('echo')) {
+    results.figures.echoBrowser = await perRound(systems, CFG.echoRounds, 'echo-browser', (s) => echoBrowserRound(browser, s, { samples: CFG.echoSamples }));
+    results.figures.echoWs = await perRound(systems, CFG.wsRounds, 'echo-ws', (s) => echoWsRound(s, { samples: CFG.wsSamples }));
+  }
+  if (only.includes('throughput')) {
+    results.corpus = { bytes: corpus.bytes, lines: corpus.lines };
+    results.figures.throughput = await perRound(systems, CFG.tpRounds, 'throughput', (s) => throughputBrowserRound(browser, s, corpus, { timeoutMs: 150000 }));
+    results.figures.throughputWs = await perRound(systems, CFG.tpRounds, 'throughput-ws', (s) => throughputWsRound(s, corpus, { timeoutMs: 120000 }));
+    results.figures.ceiling = await perRound(systems, CFG.tpRounds, 'ceiling', (s) => ceilingRound(browser, s, corpus, { timeoutMs: 120000 }));
+  }
+  if (only.includes('flood')) {
+    results.big = { bytes: big.bytes, lines: big.lines };
+    results.figures.floodYes = await perRound(systems, CFG.floodRounds, 'flood-yes', (s) => floodRound(browser, s, 'yes', {}));
+    results.figures.floodCat = await perRound(systems, CFG.catFloodRounds, 'flood-cat', (s) => floodRound(browser, s, `cat ${big.path}`, {}));
+  }
+  if (only.includes('coldopen')) {
+    results.figures.coldOpen = await perRound(systems, CFG.coldRounds, 'coldopen', (s, r) => coldOpenRound(browser, s, { collectBytes: r === 0 }));
+  }
+  for (const s of systems) await s.stop().catch(() => {});
+  systems = [];
+
+  if (only.includes('fanout')) {
+    const tl = await startTermlink();
+    systems = [tl];
+    results.figures.fanout = [];
+    for (const viewers of CFG.fanout) {
+      try {
+        const r = await fanoutLevel(browser, tl, tmp, { viewers, seconds: CFG.fanoutSeconds });
+        log('fanout', JSON.stringify(r));
+        results.figures.fanout.push(r);
+      } catch (e) {
+        log('fanout', viewers, 'FAILED', e.message);
+        results.errors.push(`fanout ${viewers}: ${e.message.split('\n')[0]}`);
+      }
+    }
+    await tl.stop();
+    systems = [];
+  }
+  if (only.includes('memory')) {
+    const tl = await startTermlink();
+    systems = [tl];
+    try {
+      results.figures.memory = await memoryRun(tl, big, { links: CFG.links });
+      log('memory', JSON.stringify(results.figures.memory));
+    } catch (e) {
+      results.errors.push(`memory: ${e.message.split('\n')[0]}`);
+    }
+    await tl.stop();
+    systems = [];
+  }
+} catch (e) {
+  results.errors.push(`run aborted: ${e.stack}`);
+  console.error(e);
+} finally {
+  for (const s of systems) await s.stop().catch(() => {});
+  await browser?.close().catch(() => {});
+  rmSync(tmp, { recursive: true, force: true });
+}
+results.seconds = (Date.now() - started) / 1000;
+results.command = `npm run bench${argv.length ? ' -- ' + argv.join(' ') : ''}`;
+mkdirSync(join(ROOT, 'bench', '.work'), { recursive: true });
+writeFileSync(join(ROOT, 'bench', '.work', quick ? 'last-quick.json' : 'last.json'), JSON.stringify(results, null, 1));
+writeReport(out, results, avail);
+log(`wrote ${out} in ${results.seconds.toFixed(0)} s; ${results.errors.length} error(s)`);
+// the smoke run asserts only that each selected figure was produced
+const missing = only.filter((f) => {
+  const F = results.figures;
+  return { echo: !F.echoBrowser || !F.echoWs, throughput: !F.throughput || !F.ceiling, flood: !F.floodYes, coldopen: !F.coldOpen, fanout: !F.fanout?.length, memory: !F.memory }[f];
+});
+if (missing.length) {
+  console.error(`figures not produced: ${missing.join(', ')}`);
+  process.exitCode = 1;
+}
