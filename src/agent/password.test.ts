@@ -36,4 +36,12 @@ describe('machine password', () => {
       expect(gate.checkGrant('link-b', ok.grant)).toBe(false);
     }
   });
+
+  it('a burst of guesses on one link cannot outrun the lockout', async () => {
+    const gate = new PasswordGate(await hashPassword('pw'));
+    const results = await Promise.all([...Array.from({ length: 30 }, (_, i) => gate.check('link', `wrong-${i}`)), gate.check('link', 'pw')]);
+    const checkedWrong = results.filter((r) => !r.ok && !r.locked).length;
+    expect(checkedWrong).toBeLessThanOrEqual(LOCKOUT.freeFailures + 1);
+    expect(results.at(-1)!.ok).toBe(false);
+  });
 });

@@ -36,6 +36,8 @@ export type CheckResult = { ok: true; grant: string } | { ok: false; locked: boo
 
 export class PasswordGate {
   private readonly attempts = new Map<string, AttemptState>();
+  /** Attempts on one link are checked one after another, so a burst cannot outrun the lockout. */
+  private readonly queues = new Map<string, { tail: Promise<unknown>; length: number }>();
   private readonly grants = new Map<string, { key: string; until: number }>();
 
   constructor(
@@ -43,7 +45,23 @@ export class PasswordGate {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async check(key: string, password: string): Promise<CheckResult> {
+  check(key: string, password: string): Promise<CheckResult> {
+    const queue = this.queues.get(key) ?? { tail: Promise.resolve(), length: 0 };
+    if (queue.length >= 8) {
+      // Someone is firing guesses faster than they can be checked: refuse without checking.
+      return Promise.resolve({ ok: false, locked: true, retryAfterMs: Math.max(1000, (this.attempts.get(key)?.notBefore ?? 0) - this.now()) });
+    }
+    queue.length++;
+    const result = queue.tail.then(() => this.checkNow(key, password));
+    queue.tail = result.finally(() => {
+      queue.length--;
+      if (queue.length === 0) this.queues.delete(key);
+    });
+    this.queues.set(key, queue);
+    return result;
+  }
+
+  private async checkNow(key: string, password: string): Promise<CheckResult> {
     const state = this.attempts.get(key) ?? { failures: 0, notBefore: 0 };
     const wait = state.notBefore - this.now();
     if (wait > 0) return { ok: false, locked: true, retryAfterMs: wait };

@@ -113,6 +113,8 @@ describe('termlink tool', () => {
     [JSON.stringify({ operation: 'share', hostname: 'vps-audi', ttl_hours: -2 }), 'BAD_TTL'],
     [JSON.stringify({ operation: 'share', hostname: 'vps-audi', ttl_hours: '4' }), 'BAD_TTL'],
     [JSON.stringify({ operation: 'share', hostname: 'nope' }), 'NOT_FOUND'],
+    [JSON.stringify({ operation: 'share', hostname: 'vps-audi', ttl: '2h' }), 'BAD_REQUEST'],
+    [JSON.stringify({ operation: 'share', hostname: 'vps-audi', read_only: 'yes' }), 'BAD_REQUEST'],
   ])('%s → JSON error %s, no stack trace', async (input, code) => {
     const result = await termlink(['tool'], input);
     expect(result.code).toBe(1);

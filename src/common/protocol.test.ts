@@ -38,7 +38,7 @@ describe('binary frames (golden bytes)', () => {
 describe('viewer message validation', () => {
   it('accepts a hello and clamps the grid', () => {
     const hello = parseViewerMessage(JSON.stringify({ type: 'hello', v: 1, auth: { kind: 'share', token: 'shr_x' }, cols: 99999, rows: 0, client: 'web' }));
-    expect(hello).toMatchObject({ type: 'hello', cols: 1000, rows: 1 });
+    expect(hello).toMatchObject({ type: 'hello', cols: 1000, rows: 3 });
   });
   it.each([
     'not json',

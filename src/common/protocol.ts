@@ -269,7 +269,7 @@ export function decodeFrame(bytes: Uint8Array): DecodedFrame | null {
 /** Largest text (control) frame accepted from a viewer or agent. */
 export const MAX_CONTROL_BYTES = 8 * 1024;
 /** Terminal grid bounds; anything outside is clamped, never trusted. */
-export const GRID = { minCols: 2, maxCols: 1000, minRows: 1, maxRows: 500 } as const;
+export const GRID = { minCols: 10, maxCols: 1000, minRows: 3, maxRows: 500 } as const;
 
 export function clampGrid(cols: number, rows: number): { cols: number; rows: number } {
   const c = Number.isFinite(cols) ? Math.round(cols) : 80;

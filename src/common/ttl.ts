@@ -28,6 +28,8 @@ export function parseTtl(input: string): TtlResult {
     if (part !== undefined) seconds += Number(part) * UNIT_SECONDS[unit];
   });
   if (!Number.isSafeInteger(seconds)) return bad('too large');
+  // Only a bare 0 means "never": a zero duration like 0m is more likely a slip.
+  if (seconds === 0) return bad('a zero duration (write 0 for a link that never expires)');
   return checkHours(Math.ceil(seconds / 3600), bad);
 }
 

@@ -21,6 +21,7 @@ export interface ApiDeps {
   failures: FailureCounter;
   /** Set only with --test-clock: lets tests move time. */
   testClock: AdjustableClock | null;
+  trustProxy: boolean;
 }
 
 export async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, deps: ApiDeps): Promise<void> {
@@ -29,7 +30,9 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, path:
 
   if (path.startsWith('/api/test/')) return testRoutes(req, res, path, deps);
 
-  const addr = clientAddress(req);
+  // Operator-key failures are counted apart from share-token guessing, so guests guessing
+  // links behind the same address never lock the operator out of revoke.
+  const addr = `key:${clientAddress(req, deps.trustProxy)}`;
   const wait = await deps.failures.retryAfter(addr);
   if (wait > 0) return sendError(res, ErrorCode.RATE_LIMITED, 'too many failed attempts; wait', { retry_after_ms: wait });
   const key = bearer(req, 'Bearer');
@@ -41,17 +44,24 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, path:
 
   const shareRoute = /^\/api\/shares(?:\/([^/]+))?(\/history)?$/.exec(path);
   if (shareRoute) {
-    const [, ref, history] = shareRoute;
+    const [, rawRef, history] = shareRoute;
+    let ref: string | undefined;
+    try {
+      ref = rawRef === undefined ? undefined : decodeURIComponent(rawRef);
+    } catch {
+      return sendError(res, ErrorCode.BAD_REQUEST, 'malformed share reference in the path');
+    }
     if (!ref && method === 'POST') return mintShare(req, res, operator, deps);
     if (!ref && method === 'GET') {
       const host = new URL(req.url ?? '/', 'http://x').searchParams.get('host') ?? undefined;
       return answer(res, await deps.links.list(operator, host));
     }
-    if (ref && history && method === 'GET') return answer(res, await deps.links.history(operator, decodeURIComponent(ref)));
-    if (ref && !history && method === 'DELETE') return answer(res, await deps.links.revoke(operator, decodeURIComponent(ref)));
+    if (ref && history && method === 'GET') return answer(res, await deps.links.history(operator, ref));
+    if (ref && !history && method === 'DELETE') return answer(res, await deps.links.revoke(operator, ref));
   }
   if (path === '/api/machines' && method === 'GET') return sendJson(res, 200, await deps.links.machines(operator));
   if (path === '/api/machines' && method === 'POST') return enrollMachine(req, res, operator, deps);
+  if (shareRoute || path === '/api/machines') return sendJson(res, 405, { code: ErrorCode.BAD_REQUEST, message: `${method} is not allowed on ${path}` });
   return sendError(res, ErrorCode.NOT_FOUND, `no API route ${method} ${path}`);
 }
 
@@ -63,7 +73,7 @@ function answer<T>(res: ServerResponse, result: Answer<T>, status = 200): void {
 }
 
 async function lookupLink(req: IncomingMessage, res: ServerResponse, deps: ApiDeps): Promise<void> {
-  const addr = clientAddress(req);
+  const addr = `share:${clientAddress(req, deps.trustProxy)}`;
   const wait = await deps.failures.retryAfter(addr);
   if (wait > 0) return sendError(res, ErrorCode.RATE_LIMITED, 'Too many failed link checks from your address; wait a minute.', { retry_after_ms: wait });
   const token = bearer(req, 'Share');

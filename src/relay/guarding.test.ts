@@ -44,4 +44,13 @@ it('failed lookups from one address are rate-limited; valid lookups never count'
   const viewer = TestViewer.share(env.relay.url, 'shr_guessWSAAAAAAAAAAAAAAAAAAAAAAAA');
   expect((await viewer.untilMessage('error')).code).toBe('RATE_LIMITED');
   expect(await viewer.untilClosed()).toBe(4429);
+  // Guessing links from this address never locks the operator out of mint and revoke.
+  const minted = await env.mint('guarded');
+  expect(minted.status).toBe(201);
+  expect((await env.api('DELETE', `/api/shares/${minted.body.token}`)).status).toBe(200);
+});
+
+it('a malformed share reference is a 400, a wrong method a 405', async () => {
+  expect((await env.api('DELETE', '/api/shares/%E0%A4%A')).status).toBe(400);
+  expect((await env.api('PUT', '/api/shares')).status).toBe(405);
 });

@@ -388,7 +388,8 @@ export class MachineHub {
       }
       return;
     }
-    if (!viewer.readOnly) this.takeSize(viewer);
+    // Joining alone takes the grid; joining others does not disturb theirs (typing or resizing will).
+    if (!viewer.readOnly && !this.hasOtherAttached(viewer)) this.takeSize(viewer);
     this.enterStream(viewer);
   }
 
@@ -485,6 +486,11 @@ export class MachineHub {
     this.send(viewer, { type: 'ended', reason, message });
     viewer.peer.close(code, reason);
     this.detach(viewer.id);
+  }
+
+  private hasOtherAttached(viewer: Viewer): boolean {
+    for (const v of this.viewers.values()) if (v !== viewer && (v.phase === 'live' || v.phase === 'snapshot')) return true;
+    return false;
   }
 
   private attachedCount(): number {

@@ -32,6 +32,8 @@ export interface RelayOptions {
   testClock?: boolean;
   webRoot?: string;
   logLevel?: LogLevel;
+  /** Take the client address from X-Forwarded-For (set only behind your own reverse proxy). */
+  trustProxy?: boolean;
   /** Failed token/key checks allowed per client address per minute. */
   maxFailuresPerMinute?: number;
 }
@@ -70,7 +72,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   const links = new LinkService(store, hubs, clock, () => publicUrl, log);
   const failures = new FailureLimiter(options.maxFailuresPerMinute ?? 30, 60_000);
   const files = new StaticFiles(options.webRoot ?? resolve(import.meta.dirname, '../../dist/web'));
-  const deps = { links, hubs, store, clock, failures, log, testClock };
+  const deps = { links, hubs, store, clock, failures, log, testClock, trustProxy: options.trustProxy ?? false };
 
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://relay').pathname;

@@ -40,6 +40,11 @@ describe('grid', () => {
     await a.untilMessage('attached');
     const b = TestViewer.share(env.relay.url, await token(host), { cols: 70, rows: 20 });
     await b.untilMessage('attached');
+    // Joining does not disturb the grid of those already there…
+    await new Promise((r) => setTimeout(r, 300));
+    expect(a.messages.some((m) => m.type === 'size' && m.cols === 70)).toBe(false);
+    // …typing does: the most recently active viewer sets it.
+    await b.type('\x15');
     await a.until(() => a.messages.some((m) => m.type === 'size' && m.cols === 70 && m.rows === 20), 'a told of b\'s size');
     a.sendJson({ type: 'resize', cols: 120, rows: 33 });
     await b.until(() => b.messages.some((m) => m.type === 'size' && m.cols === 120), 'b told of a\'s size');

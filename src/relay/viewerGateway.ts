@@ -32,16 +32,28 @@ export interface ViewerGatewayDeps {
   clock: Clock;
   failures: FailureCounter;
   log: Logger;
+  trustProxy: boolean;
 }
 
-export function clientAddress(req: IncomingMessage): string {
+/**
+ * Who is calling, for rate limits and the audit trail. Behind a reverse proxy (--trust-proxy)
+ * the last X-Forwarded-For hop is the client the proxy saw; otherwise the socket peer.
+ */
+export function clientAddress(req: IncomingMessage, trustProxy = false): string {
+  const forwarded = req.headers['x-forwarded-for'];
+  if (trustProxy && typeof forwarded === 'string' && forwarded.trim() !== '') {
+    return forwarded.split(',').at(-1)!.trim().slice(0, 64);
+  }
   return req.socket.remoteAddress ?? 'unknown';
 }
 
 export function handleViewerSocket(socket: WebSocket, req: IncomingMessage, deps: ViewerGatewayDeps): void {
   const peer = wrapSocket(socket);
   const liveness = keepAlive(socket, peer);
-  const addr = clientAddress(req);
+  const addr = clientAddress(req, deps.trustProxy);
+  /** Failures are counted per kind of credential: share-token guessing never locks out operators. */
+  const failureKey = () => `${attemptKind}:${addr}`;
+  let attemptKind: 'share' | 'key' = 'share';
   const send = (message: RelayToViewer) => peer.sendJson(message);
   const refuse = (code: ErrorCode, message: string, close: number, extra: Partial<Extract<RelayToViewer, { type: 'error' }>> = {}) => {
     deps.hubs.metrics.attachFailed(extra.reason ? `${code.toLowerCase()}_${extra.reason}` : code.toLowerCase());
@@ -61,7 +73,8 @@ export function handleViewerSocket(socket: WebSocket, req: IncomingMessage, deps
       refuse(ErrorCode.VERSION_MISMATCH, `protocol ${hello.v} not supported; this relay speaks ${PROTOCOL_VERSION}. Reload the page.`, CloseCode.VERSION_MISMATCH);
       return null;
     }
-    const wait = await deps.failures.retryAfter(addr);
+    attemptKind = hello.auth.kind === 'share' ? 'share' : 'key';
+    const wait = await deps.failures.retryAfter(failureKey());
     if (wait > 0) {
       refuse(ErrorCode.RATE_LIMITED, 'Too many failed attempts from your address; wait a minute.', CloseCode.RATE_LIMITED, { retryAfterMs: wait });
       return null;
@@ -69,7 +82,7 @@ export function handleViewerSocket(socket: WebSocket, req: IncomingMessage, deps
     if (hello.auth.kind === 'share') {
       const share = await deps.links.check(hello.auth.token);
       if (!share.ok) {
-        await deps.failures.fail(addr);
+        await deps.failures.fail(failureKey());
         refuse(share.code, share.message, CloseCode.UNAUTHENTICATED, { reason: share.reason, expiredAt: share.expiredAt });
         return null;
       }
@@ -85,7 +98,7 @@ export function handleViewerSocket(socket: WebSocket, req: IncomingMessage, deps
     }
     const operator = await deps.links.operatorByKey(hello.auth.key);
     if (!operator) {
-      await deps.failures.fail(addr);
+      await deps.failures.fail(failureKey());
       refuse(ErrorCode.UNAUTHENTICATED, 'operator key not valid', CloseCode.UNAUTHENTICATED);
       return null;
     }

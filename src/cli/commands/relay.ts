@@ -5,12 +5,12 @@ import { dataDirOf, portOf } from '../config.js';
 import type { CommandIO } from '../io.js';
 import { untilSignal } from '../lifecycle.js';
 
-export const RELAY_FLAGS = { values: ['port', 'data-dir', 'host', 'public-url'], booleans: ['test-clock'] };
+export const RELAY_FLAGS = { values: ['port', 'data-dir', 'host', 'public-url', 'database'], booleans: ['test-clock', 'trust-proxy'] };
 
 export async function relayCommand(argv: string[], io: CommandIO): Promise<number> {
   const args = parseArgs(argv, RELAY_FLAGS);
   if (args.booleans.has('help')) {
-    return io.out('usage: termlink relay [--port N] [--host 127.0.0.1] [--data-dir DIR] [--public-url URL]'), 0;
+    return io.out('usage: termlink relay [--port N] [--host 127.0.0.1] [--data-dir DIR] [--public-url URL] [--trust-proxy] [--database postgres://…]'), 0;
   }
   const relay = await startRelay({
     dataDir: dataDirOf(args),
@@ -18,6 +18,8 @@ export async function relayCommand(argv: string[], io: CommandIO): Promise<numbe
     host: args.flags.host ?? '127.0.0.1',
     publicUrl: args.flags['public-url'] ?? process.env.TERMLINK_PUBLIC_URL,
     testClock: args.booleans.has('test-clock'),
+    trustProxy: args.booleans.has('trust-proxy'),
+    database: args.flags.database ?? process.env.TERMLINK_DATABASE_URL,
   });
   io.err(`termlink relay listening on ${relay.url} (data in ${dataDirOf(args)})`);
   if (relay.createdOperatorKey) io.err(`operator key written to ${dataDirOf(args)}/operator.key`);
