@@ -29,6 +29,7 @@ import { PtySession, defaultShell, type ShellCommand } from './ptySession.js';
 import { Screen } from './screen.js';
 
 export interface AgentOptions {
+  /** One relay URL, or several separated by commas (tried in turn when one is unreachable). */
   relayUrl: string;
   machineId: string;
   machineKey: string;
@@ -50,6 +51,8 @@ export class Agent {
   private readonly pauseReasons = new Set<PauseReason>();
   private readonly gate: PasswordGate | null;
   private attempt = 0;
+  private readonly relayUrls: string[];
+  private relayIndex = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private socketPoll: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -58,6 +61,7 @@ export class Agent {
 
   constructor(private readonly options: AgentOptions) {
     this.gate = options.passwordHash ? new PasswordGate(options.passwordHash) : null;
+    this.relayUrls = options.relayUrl.split(',').map((u) => u.trim()).filter(Boolean);
     this.connectedOnce = new Promise((resolve) => (this.markConnected = resolve));
   }
 
@@ -87,7 +91,7 @@ export class Agent {
 
   private connect(): void {
     if (this.stopped) return;
-    const url = this.options.relayUrl.replace(/^http/, 'ws').replace(/\/+$/, '') + WS_PATH.agent;
+    const url = this.relayUrls[this.relayIndex].replace(/^http/, 'ws').replace(/\/+$/, '') + WS_PATH.agent;
     const socket = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 10_000 });
     this.socket = socket;
     let lastSeen = Date.now();
@@ -150,6 +154,8 @@ export class Agent {
 
   private scheduleReconnect(): void {
     if (this.stopped || this.reconnectTimer) return;
+    // Several relays: the next attempt goes to the next one (the one we lost may be dead).
+    this.relayIndex = (this.relayIndex + 1) % this.relayUrls.length;
     const delay = backoffDelay(this.attempt++);
     this.options.log.info('relay connection lost; retrying', { in_ms: delay });
     this.reconnectTimer = setTimeout(() => {

@@ -18,7 +18,8 @@ export async function ensureEnrolled(options: {
     }
     return existing;
   }
-  const response = await fetch(`${options.relayUrl}/api/machines`, {
+  const firstRelay = options.relayUrl.split(',')[0].trim();
+  const response = await fetch(`${firstRelay}/api/machines`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${options.operatorKey()}`, 'Content-Type': 'application/json' },
     body: JSON.stringify({ hostname }),

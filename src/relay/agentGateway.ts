@@ -16,8 +16,9 @@ export interface AgentGatewayDeps {
   store: Store;
   clock: Clock;
   log: Logger;
-  /** Cluster mode: announce which relay holds this machine's agent. */
+  /** Cluster mode: announce which relay holds this machine's agent, and withdraw it. */
   onAgentOnline?: (machineId: string) => void;
+  onAgentOffline?: (machineId: string) => void;
 }
 
 export function handleAgentSocket(socket: WebSocket, deps: AgentGatewayDeps): void {
@@ -108,7 +109,9 @@ export function handleAgentSocket(socket: WebSocket, deps: AgentGatewayDeps): vo
   socket.on('close', () => {
     clearTimeout(helloTimer);
     if (!link || !machineId) return;
-    deps.hubs.get(machineId)?.agentGone(link);
+    const hub = deps.hubs.get(machineId);
+    hub?.agentGone(link);
+    if (!hub?.online) deps.onAgentOffline?.(machineId);
     deps.hubs.release(machineId);
   });
   socket.on('error', (error) => deps.log.debug('agent socket error', { error }));

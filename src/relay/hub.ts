@@ -113,6 +113,12 @@ export class MachineHub {
     return this.agent !== null && this.session !== null;
   }
 
+  viewersByLink(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const v of this.viewers.values()) if (v.linkId) counts.set(v.linkId, (counts.get(v.linkId) ?? 0) + 1);
+    return counts;
+  }
+
   isIdle(): boolean {
     return this.agent === null && this.viewers.size === 0;
   }

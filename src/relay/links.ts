@@ -7,6 +7,7 @@ import { expiryFor, msUntilNextHour } from '../common/ttl.js';
 import type { Logger } from '../platform/log.js';
 import { hashSecret, newSecret, tokenPrefix } from '../platform/secrets.js';
 import type { Clock } from './clock.js';
+import type { Cluster } from './cluster.js';
 import type { HubRegistry } from './registry.js';
 import type { MachineRow, ShareWithMachine, Store } from './store.js';
 
@@ -47,6 +48,8 @@ export class LinkService {
     private readonly clock: Clock,
     private readonly publicUrl: () => string,
     private readonly log: Logger,
+    /** Cluster mode: tell other relays about revocations, and sum attach counts over relays. */
+    private readonly cluster: Cluster | null = null,
   ) {
     clock.onJump(() => this.recheckAll());
   }
@@ -140,6 +143,7 @@ export class LinkService {
       machineId = machine.value.id;
     }
     const rows = await this.store.activeShares(operator.workspaceId, this.clock.now(), machineId);
+    const clusterCounts = this.cluster ? await this.cluster.attachedTotals() : null;
     return {
       ok: true,
       value: rows.map((s) => ({
@@ -151,7 +155,7 @@ export class LinkService {
         created_at: iso(s.created_at)!,
         expires_at: iso(s.expires_at),
         never_expires: s.expires_at === null,
-        attached: this.hubs.get(s.machine_id)?.viewerCount(s.id) ?? 0,
+        attached: clusterCounts ? (clusterCounts.get(s.id) ?? 0) : (this.hubs.get(s.machine_id)?.viewerCount(s.id) ?? 0),
       })),
     };
   }
@@ -176,7 +180,9 @@ export class LinkService {
     const share = matches[0];
     await this.store.revokeShare(share.id, this.clock.now());
     this.disarmExpiry(share.id);
-    const ended = this.hubs.endLink(share.machine_id, share.id, EndReason.revoked, 'This link was revoked by the person who shared it.');
+    const message = 'This link was revoked by the person who shared it.';
+    const ended = this.hubs.endLink(share.machine_id, share.id, EndReason.revoked, message);
+    await this.cluster?.publishLinkEnded(share.id, EndReason.revoked, message);
     this.log.info('share revoked', { share: share.id, ended_sessions: ended });
     return { ok: true, value: { id: share.id, ended_sessions: ended } };
   }

@@ -47,6 +47,21 @@ export class HubRegistry {
     return [...this.hubs.values()];
   }
 
+  /** People attached per link on this relay (cluster mode sums these over relays). */
+  attachedByLink(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const hub of this.hubs.values()) {
+      for (const [linkId, n] of hub.viewersByLink()) counts.set(linkId, (counts.get(linkId) ?? 0) + n);
+    }
+    return counts;
+  }
+
+  /** Viewers waiting here for an agent that came online on another relay: send them there. */
+  redirect(machineId: string): void {
+    const hub = this.hubs.get(machineId);
+    if (hub && !hub.online) hub.closeAll(4503, 'machine is on another relay; reconnect');
+  }
+
   /** Gauges for /metrics. */
   gauges(): { sessions: number; viewers: number; agents: number } {
     let sessions = 0;

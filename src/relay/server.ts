@@ -12,6 +12,7 @@ import { handleAgentSocket } from './agentGateway.js';
 import { handleApi } from './api.js';
 import { AdjustableClock, systemClock, type Clock } from './clock.js';
 import { sendError, sendJson } from './httpUtil.js';
+import { Cluster } from './cluster.js';
 import { LinkService } from './links.js';
 import { RelayMetrics } from './metrics.js';
 import { FailureLimiter } from './rateLimit.js';
@@ -32,6 +33,12 @@ export interface RelayOptions {
   testClock?: boolean;
   webRoot?: string;
   logLevel?: LogLevel;
+  /** redis://… to run as one of several relays (needs a shared --database and clusterSecret). */
+  redis?: string;
+  /** Shared by the relays of a cluster; lets them forward viewers to each other. */
+  clusterSecret?: string;
+  /** How the other relays reach this one; default its listen URL. */
+  advertiseUrl?: string;
   /** Take the client address from X-Forwarded-For (set only behind your own reverse proxy). */
   trustProxy?: boolean;
   /** Failed token/key checks allowed per client address per minute. */
@@ -69,10 +76,29 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   const hubs = new HubRegistry(log, metrics);
   let draining = false;
   let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
-  const links = new LinkService(store, hubs, clock, () => publicUrl, log);
-  const failures = new FailureLimiter(options.maxFailuresPerMinute ?? 30, 60_000);
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 0;
+  if (options.redis && !options.clusterSecret) throw new Error('cluster mode (--redis) needs a cluster secret (TERMLINK_CLUSTER_SECRET)');
+  if (options.redis && port === 0 && !options.advertiseUrl) throw new Error('cluster mode needs a fixed --port or an --advertise-url');
+  const cluster = options.redis ? new Cluster(options.redis, options.advertiseUrl ?? `http://${host}:${port}`, log) : null;
+  const links = new LinkService(store, hubs, clock, () => publicUrl, log, cluster);
+  const maxFailures = options.maxFailuresPerMinute ?? 30;
+  const failures = cluster ? cluster.failureCounter(maxFailures, 60_000) : new FailureLimiter(maxFailures, 60_000);
   const files = new StaticFiles(options.webRoot ?? resolve(import.meta.dirname, '../../dist/web'));
-  const deps = { links, hubs, store, clock, failures, log, testClock, trustProxy: options.trustProxy ?? false };
+  const deps = {
+    links,
+    hubs,
+    store,
+    clock,
+    failures,
+    log,
+    testClock,
+    trustProxy: options.trustProxy ?? false,
+    cluster,
+    clusterSecret: options.clusterSecret,
+    onAgentOnline: (machineId: string) => void cluster?.announceAgent(machineId).catch((error: unknown) => log.warn('announce failed', { error })),
+    onAgentOffline: (machineId: string) => void cluster?.withdrawAgent(machineId).catch(() => {}),
+  };
 
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://relay').pathname;
@@ -117,13 +143,18 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     }
   });
 
-  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
-    server.listen(options.port ?? 0, host, () => ok());
+    server.listen(port, host, () => ok());
   });
-  const port = (server.address() as { port: number }).port;
-  const url = `http://${host}:${port}`;
+  const url = `http://${host}:${(server.address() as { port: number }).port}`;
+  await cluster?.start(
+    {
+      onLinkEnded: (linkId, reason, message) => hubs.endLinkAnywhere(linkId, reason, message),
+      onAgentOnline: (machineId) => hubs.redirect(machineId),
+    },
+    () => hubs.attachedByLink(),
+  );
   if (!publicUrl) publicUrl = url;
   writeFileSync(join(dataDir, DATA_FILES.relayInfo), JSON.stringify({ url, public_url: publicUrl, pid: process.pid }, null, 2) + '\n');
   await links.start();
@@ -132,7 +163,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
 
   return {
     url,
-    port,
+    port: (server.address() as { port: number }).port,
     store,
     links,
     clock,
@@ -141,6 +172,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     async close(graceMs = 0) {
       draining = true;
       links.stop();
+      await cluster?.stop().catch(() => {});
       // Viewers get a retryable close (they reconnect, through a load balancer to another relay);
       // agents reconnect likewise. Give the close handshakes `graceMs`, then cut what is left.
       const clients = [...viewerWss.clients, ...agentWss.clients];

@@ -17,6 +17,8 @@ import {
 import type { Logger } from '../platform/log.js';
 import { newId } from '../platform/secrets.js';
 import type { Clock } from './clock.js';
+import type { Cluster } from './cluster.js';
+import { forwardViewer, fromClusterPeer, type Forwarding } from './forward.js';
 import type { LinkService } from './links.js';
 import { keepAlive, wrapSocket } from './peer.js';
 import type { FailureCounter } from './rateLimit.js';
@@ -33,6 +35,9 @@ export interface ViewerGatewayDeps {
   failures: FailureCounter;
   log: Logger;
   trustProxy: boolean;
+  /** Cluster mode: where agents are, and the secret relays use between themselves. */
+  cluster: Cluster | null;
+  clusterSecret?: string;
 }
 
 /**
@@ -50,7 +55,7 @@ export function clientAddress(req: IncomingMessage, trustProxy = false): string 
 export function handleViewerSocket(socket: WebSocket, req: IncomingMessage, deps: ViewerGatewayDeps): void {
   const peer = wrapSocket(socket);
   const liveness = keepAlive(socket, peer);
-  const addr = clientAddress(req, deps.trustProxy);
+  const addr = clientAddress(req, deps.trustProxy || fromClusterPeer(req, deps.clusterSecret));
   /** Failures are counted per kind of credential: share-token guessing never locks out operators. */
   const failureKey = () => `${attemptKind}:${addr}`;
   let attemptKind: 'share' | 'key' = 'share';
@@ -63,7 +68,9 @@ export function handleViewerSocket(socket: WebSocket, req: IncomingMessage, deps
 
   let attached: { viewerId: string; machineId: string; auditId: Promise<number | null> } | null = null;
   /** 'hello' until the first message; 'authenticating' while the store answers (later frames wait). */
-  let phase: 'hello' | 'authenticating' | 'attached' | 'closed' = 'hello';
+  let phase: 'hello' | 'authenticating' | 'attached' | 'forwarded' | 'closed' = 'hello';
+  let forwarding: Forwarding | null = null;
+  let helloText = '';
   const waiting: Array<[RawData, boolean]> = [];
   const helloTimer = setTimeout(() => refuse(ErrorCode.BAD_MESSAGE, 'no hello received', CloseCode.BAD_MESSAGE), HELLO_TIMEOUT_MS);
 
@@ -118,6 +125,30 @@ export function handleViewerSocket(socket: WebSocket, req: IncomingMessage, deps
       refuse(ErrorCode.NOT_FOUND, 'machine not found', CloseCode.NOT_FOUND);
       return;
     }
+    if (deps.cluster && !deps.hubs.get(machine.id)?.online) {
+      const upstream = await deps.cluster.agentLocation(machine.id);
+      if ((phase as string) === 'closed') return; // the viewer left while we looked
+      if (upstream) {
+        // The agent is on another relay: that relay owns the session; pipe this viewer there.
+        const metrics = deps.hubs.metrics;
+        phase = 'forwarded';
+        forwarding = forwardViewer({
+          viewer: socket,
+          upstreamRelayUrl: upstream,
+          hello: helloText,
+          clientAddr: addr,
+          userAgent: String(req.headers['user-agent'] ?? ''),
+          secret: deps.clusterSecret ?? '',
+          log: deps.log,
+          onOpen: (ms) => {
+            metrics.routeSeconds += ms / 1000;
+            metrics.routeCount++;
+          },
+        });
+        for (const [raw, isBinary] of waiting.splice(0)) forwarding.fromViewer(raw, isBinary);
+        return;
+      }
+    }
     const viewerId = newId('v_');
     const auditId = deps.store
       .recordAttach(
@@ -145,6 +176,10 @@ export function handleViewerSocket(socket: WebSocket, req: IncomingMessage, deps
   };
 
   const onFrame = (raw: RawData, isBinary: boolean) => {
+    if (phase === 'forwarded') {
+      forwarding?.fromViewer(raw, isBinary);
+      return;
+    }
     const bytes = toBytes(raw);
     if (phase === 'authenticating') {
       // Frames sent right behind the hello (a resize, early keys) wait for the answer; a flood does not.
@@ -159,6 +194,7 @@ export function handleViewerSocket(socket: WebSocket, req: IncomingMessage, deps
         return;
       }
       phase = 'authenticating';
+      helloText = Buffer.from(bytes).toString('utf8');
       onHello(hello).catch((error: unknown) => {
         deps.log.error('attach failed', { error });
         refuse(ErrorCode.INTERNAL, 'the relay could not check this link; try again', CloseCode.INTERNAL);
@@ -215,6 +251,7 @@ export function handleViewerSocket(socket: WebSocket, req: IncomingMessage, deps
   socket.on('close', () => {
     clearTimeout(helloTimer);
     phase = 'closed';
+    forwarding?.close();
     if (!attached) return;
     const { machineId, viewerId, auditId } = attached;
     deps.hubs.get(machineId)?.detach(viewerId);

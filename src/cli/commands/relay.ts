@@ -5,12 +5,12 @@ import { dataDirOf, portOf } from '../config.js';
 import type { CommandIO } from '../io.js';
 import { untilSignal } from '../lifecycle.js';
 
-export const RELAY_FLAGS = { values: ['port', 'data-dir', 'host', 'public-url', 'database'], booleans: ['test-clock', 'trust-proxy'] };
+export const RELAY_FLAGS = { values: ['port', 'data-dir', 'host', 'public-url', 'database', 'redis', 'advertise-url'], booleans: ['test-clock', 'trust-proxy'] };
 
 export async function relayCommand(argv: string[], io: CommandIO): Promise<number> {
   const args = parseArgs(argv, RELAY_FLAGS);
   if (args.booleans.has('help')) {
-    return io.out('usage: termlink relay [--port N] [--host 127.0.0.1] [--data-dir DIR] [--public-url URL] [--trust-proxy] [--database postgres://…]'), 0;
+    return io.out('usage: termlink relay [--port N] [--host 127.0.0.1] [--data-dir DIR] [--public-url URL] [--trust-proxy]\n       [--database postgres://…] [--redis redis://… --advertise-url URL]  (cluster; TERMLINK_CLUSTER_SECRET)'), 0;
   }
   const relay = await startRelay({
     dataDir: dataDirOf(args),
@@ -20,6 +20,9 @@ export async function relayCommand(argv: string[], io: CommandIO): Promise<numbe
     testClock: args.booleans.has('test-clock'),
     trustProxy: args.booleans.has('trust-proxy'),
     database: args.flags.database ?? process.env.TERMLINK_DATABASE_URL,
+    redis: args.flags.redis ?? process.env.TERMLINK_REDIS_URL,
+    clusterSecret: process.env.TERMLINK_CLUSTER_SECRET,
+    advertiseUrl: args.flags['advertise-url'],
   });
   io.err(`termlink relay listening on ${relay.url} (data in ${dataDirOf(args)})`);
   if (relay.createdOperatorKey) io.err(`operator key written to ${dataDirOf(args)}/operator.key`);
