@@ -6,7 +6,8 @@ import { expectScreen, expect, freshHost, mintUrl, openLive, screenText, test, t
 test('C4: Ctrl+W, Ctrl+Space, Alt+b and F5 reach the shell as bytes (cat -v)', async ({ page, env }) => {
   const host = await freshHost(env);
   await openLive(page, (await mintUrl(env, host)).url);
-  await typeInTerminal(page, 'cat -v\n');
+  // Non-canonical, no echo: the tty's own Ctrl+W (word erase) stays out of the way and cat shows every byte.
+  await typeInTerminal(page, 'stty -icanon -echo; cat -v; stty sane\n');
   await page.waitForTimeout(200);
   await page.keyboard.type('w:');
   await page.keyboard.press('Control+w');

@@ -4,11 +4,18 @@
 import type { Page } from '@playwright/test';
 import { expectScreen, expect, freshHost, mintUrl, openLive, test, typeInTerminal } from './fixtures.js';
 
-async function clickText(page: Page, text: string): Promise<void> {
-  const target = page.locator('.xterm-rows').getByText(text, { exact: true });
-  await target.hover();
+/** The terminal's text is under xterm's screen layer: point at it by position. */
+async function hoverText(page: Page, text: string): Promise<void> {
+  const box = (await page.locator('.xterm-rows').getByText(text, { exact: true }).boundingBox())!;
+  await page.mouse.move(box.x + 4, box.y + box.height / 2);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.waitForTimeout(300); // xterm finds links on hover
-  await target.click();
+}
+
+async function clickText(page: Page, text: string): Promise<void> {
+  await hoverText(page, text);
+  await page.mouse.down();
+  await page.mouse.up();
 }
 
 test('an OSC 8 link to javascript: never opens or navigates', async ({ page, env }) => {
@@ -37,8 +44,7 @@ test('an OSC 8 link shows its real target first and opens only when confirmed', 
   await openLive(page, (await mintUrl(env, host)).url);
   await typeInTerminal(page, "printf '\\e]8;;https://real-target.invalid/path?q=1\\ahttps://looks-safe.invalid\\e]8;;\\a\\n'\n");
   await expectScreen(page, /^https:\/\/looks-safe\.invalid$/m);
-  const label = page.locator('.xterm-rows').getByText('https://looks-safe.invalid', { exact: true });
-  await label.hover();
+  await hoverText(page, 'https://looks-safe.invalid');
   await expect(page.getByTestId('link-hint')).toHaveText('https://real-target.invalid/path?q=1');
   await clickText(page, 'https://looks-safe.invalid');
   const dialog = page.getByTestId('link-dialog');
@@ -47,11 +53,17 @@ test('an OSC 8 link shows its real target first and opens only when confirmed', 
   await page.getByTestId('link-cancel').click();
   await expect(dialog).toHaveCount(0);
 
+  let referer: string | undefined = 'not requested';
+  await page.context().route('https://real-target.invalid/**', (route) => {
+    referer = route.request().headers().referer;
+    return route.fulfill({ contentType: 'text/plain', body: 'the real target' });
+  });
   await clickText(page, 'https://looks-safe.invalid');
   const popup = page.context().waitForEvent('page');
   await page.getByTestId('link-confirm').click();
   const opened = await popup;
   expect(await opened.evaluate(() => window.opener)).toBeNull();
-  await expect.poll(() => opened.url()).toContain('real-target.invalid');
+  await expect.poll(() => opened.url()).toBe('https://real-target.invalid/path?q=1');
+  expect(referer).toBeUndefined(); // noreferrer: the share URL (the token) never leaks
   await opened.close();
 });

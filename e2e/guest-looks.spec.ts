@@ -22,7 +22,7 @@ test('the theme follows the system, and a choice overrides it', async ({ page, e
   const host = await freshHost(env);
   await page.emulateMedia({ colorScheme: 'light' });
   await openLive(page, (await mintUrl(env, host)).url);
-  const background = () => page.evaluate(() => getComputedStyle(document.querySelector('.xterm-viewport')!).backgroundColor);
+  const background = () => page.evaluate(() => getComputedStyle(document.querySelector('.xterm-scrollable-element')!).backgroundColor);
   await expect.poll(background).toBe('rgb(251, 251, 250)');
   await page.emulateMedia({ colorScheme: 'dark' });
   await expect.poll(background).toBe('rgb(20, 22, 26)');

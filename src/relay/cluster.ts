@@ -35,6 +35,7 @@ export class Cluster {
   private readonly subscriber: Redis;
   private readonly held = new Set<string>();
   private refreshTimer: NodeJS.Timeout | null = null;
+  private countsTimer: NodeJS.Timeout | null = null;
   private localCounts: () => Map<string, number> = () => new Map();
 
   constructor(
@@ -71,6 +72,7 @@ export class Cluster {
 
   async stop(): Promise<void> {
     if (this.refreshTimer) clearInterval(this.refreshTimer);
+    if (this.countsTimer) clearTimeout(this.countsTimer);
     await Promise.all([...this.held].map((machineId) => this.withdrawAgent(machineId)));
     await this.redis.del(KEY.attached(this.relayId)).catch(() => {});
     this.subscriber.disconnect();
@@ -103,6 +105,15 @@ export class Cluster {
 
   async publishLinkEnded(linkId: string, reason: EndReason, message: string): Promise<void> {
     await this.publish({ type: 'link_ended', linkId, reason, message, from: this.relayId });
+  }
+
+  /** Someone attached or left here: publish this relay's counts soon (coalesced). */
+  countsChanged(): void {
+    if (this.countsTimer) return;
+    this.countsTimer = setTimeout(() => {
+      this.countsTimer = null;
+      this.writeCounts().catch((error: unknown) => this.log.warn('attach counts not written', { error }));
+    }, 20);
   }
 
   /** People attached per link, summed over every relay. */

@@ -172,6 +172,7 @@ export function handleViewerSocket(socket: WebSocket, req: IncomingMessage, deps
       grant: hello.grant,
     });
     deps.log.info('viewer attached', { machine: machine.id, share: who.linkId, viewer: viewerId, addr });
+    deps.cluster?.countsChanged();
     for (const [raw, isBinary] of waiting.splice(0)) onFrame(raw, isBinary);
   };
 
@@ -256,6 +257,7 @@ export function handleViewerSocket(socket: WebSocket, req: IncomingMessage, deps
     const { machineId, viewerId, auditId } = attached;
     deps.hubs.get(machineId)?.detach(viewerId);
     deps.hubs.release(machineId);
+    deps.cluster?.countsChanged();
     const detachedAt = deps.clock.now();
     void auditId.then((id) => (id === null ? undefined : deps.store.recordDetach(id, detachedAt))).catch((error: unknown) =>
       deps.log.error('audit write failed', { error }),

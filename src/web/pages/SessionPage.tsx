@@ -171,7 +171,7 @@ export default function SessionPage({ share, link }: { share: ShareLocation; lin
         <TerminalView
           options={options}
           onReady={onReady}
-          dimmed={dimmed || state.phase === 'ended'}
+          dimmed={dimmed} // ended: the last screen stays fully readable to copy from
           label={readOnly ? `Terminal on ${hostname}, view only` : `Terminal on ${hostname}`}
         />
         <div className="banners">
