@@ -1,6 +1,6 @@
 // Accessibility: axe-core finds no serious or critical violation on any page
 // state a guest can reach, and everything outside the terminal works by keyboard.
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expectScreen, expect, freshHost, mintUrl, openLive, test, typeInTerminal } from './fixtures.js';
 

@@ -48,7 +48,7 @@ export function useTerminalChrome(connection: RelayConnection, controllerRef: { 
             }),
           );
         }),
-      openLink: (url) => setQuestion({ kind: 'link', url }),
+      openLink: (url) => setQuestion((pending) => pending ?? { kind: 'link', url }), // one question at a time
       hoverLink: (url) => setHoverUrl(url),
       notify: (text) => connection.notify(text),
       fontSizeChanged: (size) => onFontSizeRef.current(size),
@@ -69,7 +69,8 @@ export function useTerminalChrome(connection: RelayConnection, controllerRef: { 
   const sendTyped = useCallback(
     (data: string | Uint8Array) => {
       const mods = modifiersRef.current;
-      if (typeof data === 'string' && (mods.ctrl || mods.alt)) data = applyModifiers(data, takeModifiers());
+      // Escape sequences (arrows, mouse reports) pass untouched; the sticky key waits for a character.
+      if (typeof data === 'string' && (mods.ctrl || mods.alt) && !data.startsWith('\x1b')) data = applyModifiers(data, takeModifiers());
       connection.sendInput(data);
     },
     [connection, takeModifiers],
