@@ -29,7 +29,7 @@ const onlyArg = argv.find((a) => a.startsWith('--only'));
 const onlyValue = onlyArg?.includes('=') ? onlyArg.split('=')[1] : onlyArg ? argv[argv.indexOf(onlyArg) + 1] : null;
 const only = onlyValue ? onlyValue.split(',').map((s) => s.trim()) : FIGURES;
 for (const f of only) if (!FIGURES.includes(f)) (console.error(`unknown figure ${f}; choose from ${FIGURES.join(', ')}`), process.exit(2));
-const out = argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : join(ROOT, 'bench', quick ? 'RESULTS.quick.md' : 'RESULTS.md');
+const out = argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : quick ? join(ROOT, 'bench', '.work', 'RESULTS.quick.md') : join(ROOT, 'bench', 'RESULTS.md');
 
 const CFG = quick
   ? { echoRounds: 1, echoSamples: 15, wsRounds: 1, wsSamples: 30, tpRounds: 1, corpusMB: 2, bigMB: 20, floodRounds: 1, catFloodRounds: 1, coldRounds: 1, fanout: [1, 10], fanoutSeconds: 2, links: 100 }

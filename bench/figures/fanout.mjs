@@ -84,7 +84,7 @@ export async function fanoutLevel(browser, system, tmp, { viewers, seconds, warm
   if (starter) starter.write(cmd);
   else await page.keyboard.type(cmd.trim()), await page.keyboard.press('Enter');
   await sleep(warmup * 1000);
-  for (const c of clients) c.measure = true;
+  for (const c of clients) (c.measure = true), (c.skips0 = c.snapshots ?? 0);
   await page.evaluate(() => (window.__bench.fan.on = true));
   const pid = system.pids.relay;
   const c0 = cpuTicks(pid);
@@ -104,7 +104,7 @@ export async function fanoutLevel(browser, system, tmp, { viewers, seconds, warm
   for (const c of clients) c.measure = false;
   const pageLags = await page.evaluate(() => ((window.__bench.fan.on = false), window.__bench.fan.lags));
   await sleep((1 + 0.5) * 1000);
-  const per = clients.map((c) => ({ p50: quantile(c.lags, 0.5), max: c.maxLag, skips: c.snapshots ?? 0, n: c.lags.length }));
+  const per = clients.map((c) => ({ p50: quantile(c.lags, 0.5), max: c.maxLag, skips: (c.snapshots ?? 0) - c.skips0, n: c.lags.length }));
   const p50s = per.map((p) => p.p50).filter(Number.isFinite);
   const result = {
     viewers,

@@ -36,6 +36,7 @@ export async function throughputWsRound(system, corpus, { timeoutMs }) {
   const client = system.client();
   await client.ready;
   await sleep(200);
+  const skips0 = client.snapshots ?? 0;
   const BEGIN = '\x1b]7777;BEGIN\x07';
   const END = '\x1b]7777;END\x07';
   let state = 'before';
@@ -76,7 +77,7 @@ export async function throughputWsRound(system, corpus, { timeoutMs }) {
   client.close();
   if (!ok) return { finished: false, lines: lf, expected: corpus.lines - 1 };
   const seconds = (tEnd - t0) / 1000;
-  return { finished: true, seconds, mbps: corpus.bytes / 1e6 / seconds, lines: lf, expected: corpus.lines - 1, skips: client.snapshots ?? 0 };
+  return { finished: true, seconds, mbps: corpus.bytes / 1e6 / seconds, lines: lf, expected: corpus.lines - 1, skips: (client.snapshots ?? 0) - skips0 };
 }
 
 /** Ceiling: the corpus (with the PTY's \r\n) written straight into the page's xterm. */

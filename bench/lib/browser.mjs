@@ -149,10 +149,15 @@ export async function openTerminal(browser, system, { grid = GRID } = {}) {
     await page.evaluate(() => window.__bench.dropWebgl());
   }
   await system.setGrid(page, grid);
-  await page.waitForFunction(({ cols, rows }) => {
-    const t = window.__bench.term();
-    return t.cols === cols && t.rows === rows;
-  }, grid, { timeout: 10000, polling: 50 });
+  try {
+    await page.waitForFunction(({ cols, rows }) => {
+      const t = window.__bench.term();
+      return t.cols === cols && t.rows === rows;
+    }, grid, { timeout: 10000, polling: 50 });
+  } catch (e) {
+    const seen = await page.evaluate(() => ({ cols: window.__bench.term().cols, rows: window.__bench.term().rows, state: window.termlink?.state?.() }));
+    throw new Error(`${system.name}: grid never became ${grid.cols}×${grid.rows} (saw ${JSON.stringify(seen)})`);
+  }
   await page.evaluate(() => window.__bench.term().focus());
   await sleep(200);
   await page.keyboard.press('Control+U');

@@ -109,7 +109,7 @@ export function writeReport(path, R, avail) {
     L.push(row('5. JS+CSS+HTML raw, KB', names, (n) => (b(n) ? kb(jc(n, 'raw')) : '–'), (n) => jc(n, 'raw')));
     L.push(row('5. JS+CSS+HTML as sent (wire), KB', names, (n) => (b(n) ? kb(jc(n, 'wire')) : '–'), (n) => jc(n, 'wire')));
     L.push(row('5. JS+CSS+HTML if gzip -9, KB', names, (n) => (b(n) ? kb(jc(n, 'gz')) : '–'), (n) => jc(n, 'gz')));
-    L.push(row('5. everything else fetched (fonts, icons…) as sent, KB', names, (n) => (b(n) ? kb(b(n).other.wire) : '–'), (n) => (b(n) ? b(n).other.wire : NaN)));
+    L.push(`| 5. everything else fetched (API, icons…) as sent, bytes | ${names.map((n) => (b(n) ? String(b(n).other.wire) : '–')).join(' | ')} | ${names.slice(1).map(() => '').join(' | ')} |`);
   }
   L.push('');
 
@@ -175,7 +175,7 @@ export function writeReport(path, R, avail) {
   L.push('```sh');
   L.push('npm install --prefix bench/.work wetty@3.2.0 socket.io-client@4.8.3   # peer (scratch dir, git-ignored)');
   L.push('TTYD_BIN=/path/to/ttyd npm run bench            # full run; rewrites bench/RESULTS.md');
-  L.push('npm run bench -- --quick                        # smoke run → bench/RESULTS.quick.md');
+  L.push('npm run bench -- --quick                        # smoke run → bench/.work/RESULTS.quick.md');
   L.push('npm run bench -- --only echo,throughput         # figures: echo, throughput, flood, coldopen, fanout, memory');
   L.push('```', '');
   mkdirSync(dirname(path), { recursive: true });

@@ -117,11 +117,20 @@ export async function startTermlink() {
     client: (size = GRID) => new TermlinkClient(url, auth, size),
     /** Size the shared PTY (the page renders exactly the PTY grid). */
     async setGrid(page, size = GRID) {
-      const c = new TermlinkClient(url, auth, size);
-      await c.ready;
-      c.resize(size.cols, size.rows);
-      await sleep(150);
-      c.close();
+      // A resize sent right after the first page attaches can be lost (the page keeps
+      // its own size): retry until the page shows the grid.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const c = new TermlinkClient(url, auth, size);
+        await c.ready;
+        c.resize(size.cols, size.rows);
+        await sleep(300);
+        c.close();
+        const g = await page.evaluate(() => window.termlink?.grid?.());
+        if (g && g.cols === size.cols && g.rows === size.rows) {
+          if (attempt > 0) this.lostResizes = (this.lostResizes ?? 0) + attempt;
+          return;
+        }
+      }
     },
     async stop() {
       await stopChild(agent);
