@@ -5,7 +5,7 @@ export const MAX_INPUT_FRAME = 64 * 1024;
 /** Client-side paste chunk (kept below MAX_INPUT_FRAME with room for the header). */
 export const PASTE_CHUNK = 16 * 1024;
 /** Bytes the relay keeps per session for resume (and late joiners' fast path). */
-export const RELAY_REPLAY_BYTES = 2 * 1024 * 1024;
+export const RELAY_REPLAY_BYTES = 4 * 1024 * 1024;
 /** Bytes the agent keeps so a restarted relay can still resume its viewers. */
 export const AGENT_HISTORY_BYTES = 1024 * 1024;
 /** Unacknowledged bytes a viewer may have in flight before the relay stops sending to it. */
@@ -17,7 +17,7 @@ export const ACK_EVERY = 32 * 1024;
 /** Bytes queued to the headless screen (agent) before the PTY is paused. */
 export const AGENT_SCREEN_HIGH_WATER = 1024 * 1024;
 /** Bytes queued on the agent→relay socket before the PTY is paused. */
-export const AGENT_SOCKET_HIGH_WATER = 2 * 1024 * 1024;
+export const AGENT_SOCKET_HIGH_WATER = 512 * 1024;
 /** Scrollback kept in the agent's screen and in each browser. */
 export const SCROLLBACK_LINES = 5000;
 /** Application ping interval (both directions) and how long silence is tolerated. */

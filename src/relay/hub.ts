@@ -54,6 +54,8 @@ export interface ViewerOptions {
 
 interface Viewer extends ViewerOptions {
   phase: Phase;
+  /** It asked for its size explicitly (a resize) before it was attached: honour that on join. */
+  wantsSize: boolean;
   passwordOk: boolean;
   /** Session whose screen this viewer currently shows. */
   sessionId: string | null;
@@ -293,6 +295,7 @@ export class MachineHub {
       sentOffset: 0,
       ackedOffset: 0,
       toldReadOnly: false,
+      wantsSize: false,
     };
     this.viewers.set(viewer.id, viewer);
     if (!this.agent) this.send(viewer, { type: 'agent', online: false });
@@ -328,6 +331,7 @@ export class MachineHub {
     viewer.rows = rows;
     if (viewer.readOnly) return;
     if (viewer.phase === 'live' || viewer.phase === 'snapshot') this.takeSize(viewer);
+    else viewer.wantsSize = true;
   }
 
   viewerAck(viewerId: string, offset: number): void {
@@ -395,7 +399,7 @@ export class MachineHub {
       return;
     }
     // Joining alone takes the grid; joining others does not disturb theirs (typing or resizing will).
-    if (!viewer.readOnly && !this.hasOtherAttached(viewer)) this.takeSize(viewer);
+    if (!viewer.readOnly && (viewer.wantsSize || !this.hasOtherAttached(viewer))) this.takeSize(viewer);
     this.enterStream(viewer);
   }
 
@@ -407,7 +411,8 @@ export class MachineHub {
     const resume = viewer.resume;
     viewer.resume = undefined;
     viewer.sessionId = session.id;
-    if (resume && resume.sessionId === session.id && this.ring.covers(resume.offset) && this.ring.end - resume.offset <= VIEWER_SKIP_AHEAD) {
+    const resumable = resume && resume.sessionId === session.id && this.ring.covers(resume.offset);
+    if (resume && resumable && !(this.ring.end - resume.offset > VIEWER_SKIP_AHEAD && this.someoneKeepsUp(viewer))) {
       viewer.sentOffset = resume.offset;
       viewer.ackedOffset = resume.offset;
       viewer.phase = 'live';
@@ -426,8 +431,11 @@ export class MachineHub {
 
   private pump(viewer: Viewer): void {
     if (viewer.phase !== 'live') return;
-    if (!this.ring.covers(viewer.sentOffset) || this.ring.end - viewer.sentOffset > VIEWER_SKIP_AHEAD) {
-      // Too far behind to catch up byte by byte: skip ahead to the current screen.
+    // Skip ahead to the current screen only when the bytes are gone, or when this viewer is far
+    // behind while someone else keeps the shell running. When everyone is behind the shell is
+    // paused instead, and every byte arrives.
+    const farBehind = this.ring.end - viewer.sentOffset > VIEWER_SKIP_AHEAD && this.someoneKeepsUp(viewer);
+    if (!this.ring.covers(viewer.sentOffset) || farBehind) {
       this.requestSnapshotFor(viewer);
       return;
     }
@@ -442,6 +450,14 @@ export class MachineHub {
       this.metrics.bytesToViewers += chunk.byteLength;
       viewer.sentOffset += chunk.byteLength;
     }
+  }
+
+  /** Another live viewer that is not behind: the shell will not be paused for `viewer`. */
+  private someoneKeepsUp(viewer: Viewer): boolean {
+    for (const v of this.viewers.values()) {
+      if (v !== viewer && v.phase === 'live' && v.sentOffset - v.ackedOffset < VIEWER_HIGH_WATER) return true;
+    }
+    return false;
   }
 
   private requestSnapshotFor(viewer: Viewer): void {

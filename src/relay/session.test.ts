@@ -150,6 +150,21 @@ describe('bytes stay exact', () => {
 });
 
 describe('floods', () => {
+  it('a lone slow viewer gets every line of a big `cat`: the shell waits for it', async () => {
+    const host = await freshBox();
+    const v = TestViewer.share(env.relay.url, await token(host));
+    v.ackDelayMs = 60; // a browser that takes its time to render
+    await v.untilMessage('attached');
+    await v.type("seq 1 300000 | sed 's/^/line /'; echo END-$((1+1))\r");
+    await v.untilText('END-2', 120_000);
+    expect(v.snapshots).toHaveLength(0);
+    const numbers = [...v.text.matchAll(/^line (\d+)\r$/gm)].map((m) => Number(m[1]));
+    expect(numbers.length).toBe(300000);
+    expect(numbers[0]).toBe(1);
+    expect(numbers.at(-1)).toBe(300000);
+    v.close();
+  });
+
   it('Ctrl-C during `yes` brings the prompt back while a slow viewer skips ahead', async () => {
     const host = await freshBox();
     const fast = TestViewer.share(env.relay.url, await token(host));

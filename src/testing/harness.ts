@@ -119,6 +119,8 @@ export class TestViewer {
   private readonly opened: Promise<void>;
   private waiters: Array<() => void> = [];
   autoAck = true;
+  /** Acknowledge this long after each frame arrives (a slow browser), when set. */
+  ackDelayMs = 0;
 
   constructor(relayUrl: string, readonly auth: Auth, readonly size = { cols: 100, rows: 30 }, extra: Partial<Extract<ViewerToRelay, { type: 'hello' }>> = {}, headers: Record<string, string> = {}) {
     this.socket = new WebSocket(relayUrl.replace(/^http/, 'ws') + WS_PATH.attach, { headers });
@@ -140,7 +142,8 @@ export class TestViewer {
             this.output = Buffer.concat([this.output, fresh]);
             this.receivedOffset = end;
           }
-          if (this.autoAck) this.sendJson({ type: 'ack', offset: end });
+          if (this.autoAck && this.ackDelayMs > 0) setTimeout(() => this.sendJson({ type: 'ack', offset: end }), this.ackDelayMs);
+          else if (this.autoAck) this.sendJson({ type: 'ack', offset: end });
         } else if (frame?.kind === Frame.SNAPSHOT) {
           this.snapshots.push(Buffer.from(frame.data).toString('utf8'));
           this.receivedOffset = frame.offset;

@@ -1,0 +1,83 @@
+// The hub's fan-out and flow-control rules, driven directly (peers are in-memory
+// recorders here; the socket paths are covered by the integration tests).
+import { describe, expect, it } from 'vitest';
+import { Frame, decodeFrame } from '../common/protocol.js';
+import { createLogger } from '../platform/log.js';
+import { MachineHub, type AgentLink } from './hub.js';
+import { RelayMetrics } from './metrics.js';
+import type { Peer } from './peer.js';
+
+class RecordingPeer implements Peer {
+  json: Array<Record<string, unknown>> = [];
+  frames: Uint8Array[] = [];
+  bufferedAmount = 0;
+  open = true;
+  sendJson(message: object) {
+    this.json.push(message as Record<string, unknown>);
+  }
+  sendBinary(frame: Uint8Array) {
+    this.frames.push(frame);
+  }
+  close() {
+    this.open = false;
+  }
+  sentBytes(): number {
+    return this.frames.map((f) => decodeFrame(f)!).filter((f) => f.kind === Frame.OUTPUT).reduce((n, f) => n + f.data.byteLength, 0);
+  }
+}
+
+function setup() {
+  const hub = new MachineHub('m_test', createLogger('t', 'silent'), new RelayMetrics());
+  const agentPeer = new RecordingPeer();
+  const link: AgentLink = { peer: agentPeer, hostname: 'h', requiresPassword: false };
+  hub.setAgent(link, { id: 'sess', offset: 0, cols: 80, rows: 24 });
+  return { hub, agentPeer, link };
+}
+
+const addViewer = (hub: MachineHub, id: string) => {
+  const peer = new RecordingPeer();
+  hub.attach({ id, peer, linkId: 'l', readOnly: false, who: id, cols: 80, rows: 24 });
+  return peer;
+};
+
+const flood = (hub: MachineHub, link: AgentLink, bytes: number, from = 0) => {
+  for (let offset = from; offset < from + bytes; offset += 64 * 1024) hub.agentOutput(link, offset, new Uint8Array(64 * 1024).fill(0x61));
+};
+
+describe('MachineHub flow control', () => {
+  it('a lone viewer that falls behind pauses the shell and loses nothing, even past the skip-ahead distance', () => {
+    const { hub, agentPeer, link } = setup();
+    const viewer = addViewer(hub, 'v1');
+    flood(hub, link, 3 * 1024 * 1024); // the agent overshoots its pause by 3 MB
+    expect(agentPeer.json.some((m) => m.type === 'flow' && m.paused === true)).toBe(true);
+    expect(agentPeer.json.some((m) => m.type === 'snapshot_request')).toBe(false);
+    // It acknowledges everything it was sent, step by step, and receives every byte.
+    for (let i = 0; i < 100 && viewer.sentBytes() < 3 * 1024 * 1024; i++) hub.viewerAck('v1', viewer.sentBytes());
+    expect(viewer.sentBytes()).toBe(3 * 1024 * 1024);
+    expect(agentPeer.json.some((m) => m.type === 'snapshot_request')).toBe(false);
+    hub.viewerAck('v1', viewer.sentBytes());
+    expect(agentPeer.json.at(-1)).toMatchObject({ type: 'flow', paused: false });
+  });
+
+  it('a slow viewer skips ahead while another keeps up; the shell is not paused for it', () => {
+    const { hub, agentPeer, link } = setup();
+    const slow = addViewer(hub, 'slow');
+    const fast = addViewer(hub, 'fast');
+    for (let offset = 0; offset < 3 * 1024 * 1024; offset += 64 * 1024) {
+      hub.agentOutput(link, offset, new Uint8Array(64 * 1024));
+      hub.viewerAck('fast', offset + 64 * 1024);
+    }
+    expect(fast.sentBytes()).toBe(3 * 1024 * 1024);
+    expect(slow.sentBytes()).toBeLessThan(512 * 1024);
+    expect(agentPeer.json.some((m) => m.type === 'snapshot_request')).toBe(true);
+    expect(agentPeer.json.some((m) => m.type === 'flow' && m.paused === true)).toBe(false);
+  });
+
+  it('sends nothing more to a socket that is not being read', () => {
+    const { hub, link } = setup();
+    const stuck = addViewer(hub, 'stuck');
+    stuck.bufferedAmount = 2 * 1024 * 1024;
+    flood(hub, link, 512 * 1024);
+    expect(stuck.sentBytes()).toBe(0);
+  });
+});
