@@ -26,7 +26,7 @@ import {
 import type { Logger } from '../platform/log.js';
 import { PasswordGate } from './password.js';
 import { PtySession, defaultShell, type ShellCommand } from './ptySession.js';
-import { Screen } from './screen.js';
+import { ThreadedScreen } from './screenThread.js';
 
 export interface AgentOptions {
   /** One relay URL, or several separated by commas (tried in turn when one is unreachable). */
@@ -46,7 +46,7 @@ type PauseReason = 'relay' | 'screen' | 'socket';
 export class Agent {
   private socket: WebSocket | null = null;
   private session: PtySession | null = null;
-  private screen: Screen | null = null;
+  private screen: ThreadedScreen | null = null;
   private readonly history = new ByteRing(AGENT_HISTORY_BYTES);
   private readonly pauseReasons = new Set<PauseReason>();
   private readonly gate: PasswordGate | null;
@@ -213,7 +213,7 @@ export class Agent {
       return;
     }
     this.history.reset(0);
-    this.screen = new Screen(cols, rows, () => this.onScreenDrained());
+    this.screen = new ThreadedScreen(cols, rows, () => this.onScreenDrained());
     const session = new PtySession(this.options.shell ?? defaultShell(), cols, rows, {
       onOutput: (offset, data) => this.onOutput(offset, data),
       onExit: (exitCode, signal) => {

@@ -27,6 +27,11 @@ export class Screen {
     this.term.loadAddon(this.serializer);
   }
 
+  /** Bytes parsed so far. */
+  get parsedTotal(): number {
+    return this.written - this.queued;
+  }
+
   get backlog(): number {
     return this.queued;
   }

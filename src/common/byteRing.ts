@@ -39,7 +39,7 @@ export class ByteRing {
   append(data: Uint8Array): void {
     if (data.byteLength === 0) return;
     // Copy: callers often pass views into socket buffers that get reused.
-    this.chunks.push(data.slice());
+    this.chunks.push(new Uint8Array(data)); // a real copy: Buffer#slice would be a view
     this.endOffset += data.byteLength;
     this.trim();
   }

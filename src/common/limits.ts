@@ -14,8 +14,8 @@ export const VIEWER_HIGH_WATER = 256 * 1024;
 export const VIEWER_SKIP_AHEAD = 1024 * 1024;
 /** The browser acknowledges at least every this many processed bytes. */
 export const ACK_EVERY = 32 * 1024;
-/** Bytes queued to the headless screen (agent) before the PTY is paused. */
-export const AGENT_SCREEN_HIGH_WATER = 1024 * 1024;
+/** Bytes queued to the headless screen (its own thread) before the PTY is paused. */
+export const AGENT_SCREEN_HIGH_WATER = 4 * 1024 * 1024;
 /** Bytes queued on the agent→relay socket before the PTY is paused. */
 export const AGENT_SOCKET_HIGH_WATER = 512 * 1024;
 /** Scrollback kept in the agent's screen and in each browser. */
