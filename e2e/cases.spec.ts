@@ -1,7 +1,7 @@
 // Field cases from ../shared/cases replayed in Chromium; each right value is the assertion.
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
-import { expectScreen, expect, freshHost, mintUrl, openLive, screenText, test, typeInTerminal } from './fixtures.js';
+import { expectScreen, expect, freshHost, mintUrl, openLive, paste, screenText, test, typeInTerminal } from './fixtures.js';
 
 test('C1: a UTF-8 character split between two reads renders whole', async ({ page, env }) => {
   const host = await freshHost(env);
@@ -84,12 +84,7 @@ for (const size of [1024, 64 * 1024, 1024 * 1024]) {
     let text = '';
     for (let i = 0; text.length < size; i++) text += `${String(i).padStart(6, '0')} ${'0123456789'.repeat(10)}`.slice(0, 99) + '\n';
     text = text.slice(0, size - 1) + '\n'; // a whole last line, so one Ctrl-D ends cat
-    await page.locator('.xterm-helper-textarea').focus();
-    await page.evaluate((pasted) => {
-      const data = new DataTransfer();
-      data.setData('text/plain', pasted);
-      document.querySelector('.xterm-helper-textarea')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-    }, text);
+    await paste(page, text);
     // A long multi-line paste may ask for confirmation first.
     const confirm = page.getByTestId('paste-confirm');
     if (await confirm.isVisible().catch(() => false)) await confirm.click();

@@ -51,3 +51,13 @@ export async function openLive(page: Page, url: string): Promise<void> {
   await expect(page.getByTestId('terminal')).toBeVisible();
   await expectScreen(page, 'tl$');
 }
+
+/** Paste as a browser does: a real paste event with clipboard data on xterm's textarea. */
+export async function paste(page: Page, text: string): Promise<void> {
+  await page.locator('.xterm-helper-textarea').focus();
+  await page.evaluate((pasted) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', pasted);
+    document.querySelector('.xterm-helper-textarea')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, text);
+}

@@ -1,16 +1,7 @@
 // Copy and paste from the guest's side: a paste cannot break out of bracketed
 // paste, a long paste asks first, OSC 52 may write the clipboard but never read it.
-import type { Page } from '@playwright/test';
-import { expectScreen, expect, freshHost, mintUrl, openLive, screenText, test, typeInTerminal } from './fixtures.js';
+import { expectScreen, expect, freshHost, mintUrl, openLive, paste, screenText, test, typeInTerminal } from './fixtures.js';
 
-async function paste(page: Page, text: string): Promise<void> {
-  await page.locator('.xterm-helper-textarea').focus();
-  await page.evaluate((pasted) => {
-    const data = new DataTransfer();
-    data.setData('text/plain', pasted);
-    document.querySelector('.xterm-helper-textarea')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-  }, text);
-}
 
 test('a pasted ESC[201~ cannot end bracketed paste early', async ({ page, env }) => {
   const host = await freshHost(env);

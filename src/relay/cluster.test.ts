@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../agent/agent.js';
 import { ensureEnrolled } from '../agent/enroll.js';
 import { createLogger } from '../platform/log.js';
-import { nginxAvailable, startCluster, type TestCluster } from '../testing/cluster.js';
+import { startCluster, type TestCluster } from '../testing/cluster.js';
 import { TEST_SHELL, TestViewer } from '../testing/harness.js';
-import { postgresAvailable, redisAvailable } from '../testing/services.js';
+import { nginxAvailable, postgresAvailable, redisAvailable } from '../testing/services.js';
 import { join } from 'node:path';
 
 const missing = [!postgresAvailable() && 'postgresql', !redisAvailable() && 'redis-server', !nginxAvailable() && 'nginx'].filter(Boolean);

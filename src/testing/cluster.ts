@@ -1,6 +1,6 @@
 // A throwaway termlink cluster for tests: PostgreSQL, Redis, three relays as
 // real child processes (so one can be killed with -9) and nginx balancing them.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -117,13 +117,4 @@ async function waitReady(relay: RelayProcess): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${relay.name} not ready: ${relay.log()}`);
-}
-
-export function nginxAvailable(): boolean {
-  try {
-    execFileSync('nginx', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -27,14 +27,18 @@ export function postgresAvailable(): boolean {
   return findPostgresBin() !== null;
 }
 
-export function redisAvailable(): boolean {
+/** True when `command args` runs (an installed server binary answering its version flag). */
+export function commandWorks(command: string, args: string[]): boolean {
   try {
-    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    execFileSync(command, args, { stdio: 'ignore' });
     return true;
   } catch {
     return false;
   }
 }
+
+export const redisAvailable = () => commandWorks('redis-server', ['--version']);
+export const nginxAvailable = () => commandWorks('nginx', ['-v']);
 
 export interface Service {
   url: string;
