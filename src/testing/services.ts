@@ -50,7 +50,26 @@ function asServiceUser(command: string, args: string[]): [string, string[]] {
   return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
 }
 
-export async function startPostgres(): Promise<Service> {
+/** Start a server on a free port, trying again on another port if it lost a race for the first. */
+async function withRetries(start: () => Promise<Service>): Promise<Service> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
+export function startPostgres(): Promise<Service> {
+  return withRetries(startPostgresOnce);
+}
+
+export function startRedis(): Promise<Service> {
+  return withRetries(startRedisOnce);
+}
+
+async function startPostgresOnce(): Promise<Service> {
   const bin = findPostgresBin();
   if (!bin) throw new Error('PostgreSQL is not installed (apt-get install -y postgresql)');
   const dir = mkdtempSync(join(tmpdir(), 'termlink-pg-'));
@@ -65,7 +84,11 @@ export async function startPostgres(): Promise<Service> {
   ]);
   const child = spawn(cmd, args, { stdio: 'ignore' });
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  await waitForPort(port, child, 'postgres');
+  await waitForPort(port, child, 'postgres').catch(async (error: unknown) => {
+    await stopChild(child);
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
   return {
     url,
     async stop() {
@@ -75,11 +98,15 @@ export async function startPostgres(): Promise<Service> {
   };
 }
 
-export async function startRedis(): Promise<Service> {
+async function startRedisOnce(): Promise<Service> {
   const dir = mkdtempSync(join(tmpdir(), 'termlink-redis-'));
   const port = await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-  await waitForPort(port, child, 'redis');
+  await waitForPort(port, child, 'redis').catch(async (error: unknown) => {
+    await stopChild(child);
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
   return {
     url: `redis://127.0.0.1:${port}`,
     async stop() {
@@ -99,8 +126,13 @@ async function waitForPort(port: number, child: ChildProcess, name: string): Pro
       socket.once('connect', () => (socket.destroy(), resolve(true)));
       socket.once('error', () => resolve(false));
     });
-    // PostgreSQL listens before it accepts logins; a short grace avoids "starting up" errors.
-    if (ok) return new Promise((r) => setTimeout(r, name === 'postgres' ? 300 : 0));
+    if (ok) {
+      // PostgreSQL listens before it accepts logins; and if our server failed to bind, the
+      // port may belong to someone else's: make sure our process is still alive.
+      await new Promise((r) => setTimeout(r, 300));
+      if (child.exitCode !== null) throw new Error(`${name} exited (port ${port} taken?)`);
+      return;
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${name} did not start on port ${port}`);
