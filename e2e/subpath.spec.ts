@@ -46,8 +46,12 @@ http {
     await expectScreen(page, /^behind-proxy-9$/m);
     expect(outside.filter((u) => !u.startsWith('ws://') && !u.startsWith('data:'))).toEqual([]);
   } finally {
-    nginx.kill('SIGQUIT');
-    await new Promise((r) => nginx.once('exit', r));
+    // SIGTERM: fast shutdown (SIGQUIT would wait for the page's open WebSocket).
+    if (nginx.exitCode === null) {
+      const exited = new Promise((r) => nginx.once('exit', r));
+      nginx.kill('SIGTERM');
+      await exited;
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 });
