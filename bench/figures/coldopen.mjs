@@ -26,6 +26,18 @@ export async function coldOpenRound(browser, system, { collectBytes }) {
       { timeout: 30000, polling: 10 },
     );
     const ms = await handle.jsonValue();
+    // the page-side timeline (same clock as `ms`: performance.now(), 0 = navigation start)
+    const timeline = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      const path = (u) => u.replace(/^https?:\/\/[^/]+/, '');
+      return {
+        documentEnd: nav?.responseEnd ?? null,
+        domContentLoaded: nav?.domContentLoadedEventEnd ?? null,
+        resources: performance.getEntriesByType('resource').map((r) => ({ url: path(r.name), type: r.initiatorType, start: r.startTime, end: r.responseEnd })),
+        ws: window.__bench.ws.map((w) => ({ ...w })),
+        termCreated: window.__bench.terms.created ?? null,
+      };
+    });
     let bytes = null;
     if (collectBytes) {
       await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {});
@@ -48,7 +60,7 @@ export async function coldOpenRound(browser, system, { collectBytes }) {
         bytes.files.push({ url: r.url().replace(/^https?:\/\/[^/]+/, ''), type, raw: body.length, wire: sizes?.responseBodySize ?? null, enc });
       }
     }
-    return { ms, bytes };
+    return { ms, bytes, timeline };
   } finally {
     await context.close();
   }

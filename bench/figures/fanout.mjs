@@ -10,7 +10,7 @@ import { TermlinkClient } from '../lib/clients.mjs';
 import { cpuTicks, rssKb } from '../lib/proc.mjs';
 import { quantile, sleep } from '../lib/stats.mjs';
 
-const GENERATOR = `
+export const GENERATOR = `
 const rate = Number(process.argv[2]), seconds = Number(process.argv[3]);
 const LINE = 1000; const start = Date.now(); let sent = 0;
 const pad = 'x'.repeat(LINE);
@@ -26,7 +26,7 @@ const tick = () => {
 tick();
 `;
 
-function lastStamp(buf) {
+export function lastStamp(buf) {
   const from = Math.max(0, buf.length - 2100);
   const s = buf.toString('latin1', from);
   const i = s.lastIndexOf('\nT');

@@ -6,13 +6,19 @@
 import { openTerminal, runCommand } from '../lib/browser.mjs';
 import { mixedLine, corpusLine } from '../lib/mixed.mjs';
 import { sleep } from '../lib/stats.mjs';
+import { chromiumPids, cpuMeter } from '../lib/proc.mjs';
+
+/** CPU groups: each server process of the system (relay, agent / server) and, for page rounds, Chromium. */
+const groups = (system, page) => ({ ...Object.fromEntries(Object.entries(system.pids).map(([k, p]) => [k, [p]])), ...(page ? { chromium: chromiumPids } : {}) });
 
 export async function throughputBrowserRound(browser, system, corpus, { timeoutMs }) {
   const { page, context, renderer } = await openTerminal(browser, system);
   try {
     await page.evaluate(() => window.__bench.resetMarks());
+    const meter = cpuMeter(groups(system, true));
     await runCommand(page, `cat ${corpus.path}`);
     const end = await page.evaluate((ms) => window.__bench.waitMark('END', ms), timeoutMs);
+    const cpu = meter.stop();
     const r = await page.evaluate(() => ({ begin: window.__bench.marks.BEGIN ?? null, end: window.__bench.marks.END ?? null, enter: window.__bench.lastEnter }));
     if (!end || !r.begin) return { finished: false, renderer, lines: r.begin ? null : 0, expected: corpus.lines - 1 };
     const seconds = (r.end.t - r.enter) / 1000;
@@ -23,6 +29,7 @@ export async function throughputBrowserRound(browser, system, corpus, { timeoutM
       mbps: corpus.bytes / 1e6 / seconds,
       lines: r.end.lf - r.begin.lf,
       expected: corpus.lines - 1,
+      cpu,
     };
   } finally {
     // leave the shell at a prompt for the next user of a shared session
@@ -69,15 +76,17 @@ export async function throughputWsRound(system, corpus, { timeoutMs }) {
       carry = text.slice(-32);
     };
   });
+  const meter = cpuMeter(groups(system, false));
   const t0 = performance.now();
   client.write(`cat ${corpus.path}\r`);
   const ok = await Promise.race([done.then(() => true), sleep(timeoutMs).then(() => false)]);
+  const cpu = meter.stop();
   client.write('\x03');
   await sleep(100);
   client.close();
   if (!ok) return { finished: false, lines: lf, expected: corpus.lines - 1 };
   const seconds = (tEnd - t0) / 1000;
-  return { finished: true, seconds, mbps: corpus.bytes / 1e6 / seconds, lines: lf, expected: corpus.lines - 1, skips: (client.snapshots ?? 0) - skips0 };
+  return { finished: true, seconds, mbps: corpus.bytes / 1e6 / seconds, lines: lf, expected: corpus.lines - 1, skips: (client.snapshots ?? 0) - skips0, cpu };
 }
 
 /** Ceiling: the corpus (with the PTY's \r\n) written straight into the page's xterm. */

@@ -35,6 +35,7 @@ function initScript() {
     },
     set(v) {
       Object.defineProperty(this, '_core', { value: v, writable: true, configurable: true, enumerable: true });
+      if (!terms.length) terms.created = performance.now(); // first Terminal constructed (cold-open timeline)
       terms.push(this);
     },
   });
@@ -45,7 +46,25 @@ function initScript() {
       return false;
     }
   };
+  // WebSocket timeline for the cold-open breakdown: created, open, first message, first
+  // text message announcing "attached" (termlink), all in performance.now() (navigation start = 0).
+  const wsLog = [];
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      const e = { url: String(args[0]).replace(/^wss?:\/\/[^/]+/, ''), created: performance.now(), open: null, first: null, attached: null };
+      wsLog.push(e);
+      this.addEventListener('open', () => (e.open = performance.now()));
+      this.addEventListener('message', (m) => {
+        const t = performance.now();
+        if (e.first === null) e.first = t;
+        if (e.attached === null && typeof m.data === 'string' && m.data.includes('"attached"')) e.attached = t;
+      });
+    }
+  };
   const bench = {
+    ws: wsLog,
     terms,
     term: () => terms.find(isTerm) ?? window.term ?? window.wetty_term ?? null,
     lastKeydown: 0,

@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { chromiumArgs } from '../../scripts/browser.mjs';
 import { VIEWPORT } from './browser.mjs';
 import { GRID, PROMPT, SHELL } from './systems.mjs';
-import { fmt, fmtP, fmtRange, ratio, summarize } from './stats.mjs';
+import { fmt, fmtP, fmtRange, quantile, ratio, summarize } from './stats.mjs';
 
 export function machineInfo(browser, avail) {
   return {
@@ -46,6 +46,11 @@ export function writeReport(path, R, avail) {
   L.push(`- ttyd: ${m.ttyd ?? 'not available (set TTYD_BIN)'}`);
   L.push(`- WeTTY: ${m.wetty ?? 'not available (npm install --prefix bench/.work wetty@3.2.0 socket.io-client@4.8.3)'}`);
   L.push(`- termlink: relay and agent as two child processes (\`node bin/termlink.js relay\` / \`agent\`), page from the relay, one share link`, '');
+  if (R.notes?.length) {
+    L.push('## Notes on this run', '');
+    for (const n of R.notes) L.push(`- ${n}`);
+    L.push('');
+  }
   L.push('## Conditions', '');
   L.push(`- Same shell everywhere: \`${SHELL}\` with \`PS1='${PROMPT}'\`, \`HISTFILE=/dev/null\`, \`LANG=C.UTF-8\`; everything on 127.0.0.1.`);
   L.push(`- Same Chromium, flags and viewport (${VIEWPORT.width}×${VIEWPORT.height}); every page's grid forced to ${GRID.cols}×${GRID.rows} (termlink: a protocol client resizes the shared PTY; ttyd: \`term.resize\`, which it forwards; WeTTY: \`wetty_term.resize\` + its \`resize\` event).`);
@@ -135,6 +140,9 @@ export function writeReport(path, R, avail) {
     L.push(`The \`cat\` ${x.finished ? `finished in ${fmt(x.seconds)} s` : 'did not finish in time'}; viewers received ${x.receivedMB.map((v) => fmt(v, 1)).join(' / ')} MB (skip-aheads ${x.skips.join(' / ')}).`, '');
   }
 
+  if (F.cluster) clusterSection(L, F.cluster);
+  whySection(L, R, names);
+
   L.push('## Targets from issue 6 (checked, not asserted)', '');
   const p50 = (fig, key, n, isFlat) => (isFlat ? summarize(flat(F[fig]?.[n], key)) : summarize(vals(F[fig]?.[n], key)));
   const checks = [];
@@ -176,7 +184,7 @@ export function writeReport(path, R, avail) {
   L.push('npm install --prefix bench/.work wetty@3.2.0 socket.io-client@4.8.3   # peer (scratch dir, git-ignored)');
   L.push('TTYD_BIN=/path/to/ttyd npm run bench            # full run; rewrites bench/RESULTS.md');
   L.push('npm run bench -- --quick                        # smoke run → bench/.work/RESULTS.quick.md');
-  L.push('npm run bench -- --only echo,throughput         # figures: echo, throughput, flood, coldopen, fanout, memory');
+  L.push('npm run bench -- --only echo,throughput         # figures: echo, throughput, flood, coldopen, fanout, memory, cluster');
   L.push('```', '');
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, L.join('\n'));
@@ -185,4 +193,166 @@ export function writeReport(path, R, avail) {
 function unfinished(rounds) {
   const n = (rounds ?? []).filter((r) => r && (r.error || r.finished === false)).length;
   return n ? ` (${n} round(s) never got the prompt back)` : '';
+}
+
+function clusterSection(L, C) {
+  L.push('## 8. Cluster (3 relays, PostgreSQL + Redis + nginx)', '');
+  if (C.skipped) {
+    L.push(`Not run: ${C.skipped}.`, '');
+    return;
+  }
+  L.push(
+    `Three relay processes (\`node bin/termlink.js relay --database postgres://… --redis redis://…\`) on a throwaway PostgreSQL and Redis, nginx in front (the test helper \`dist/testing/cluster.js\`, started in ${fmt(C.startSeconds, 1)} s). One agent (child process) dials relay A only, so it stays there; a viewer on relay B is authenticated by B and forwarded frame for frame to A. Protocol clients on the share link, 120×40, all on 127.0.0.1 and the same 2 cores.`,
+    '',
+  );
+  const e = C.echo;
+  if (e) {
+    L.push('| echo, protocol client (1 key → its echo) | samples | p50 ms | p95 ms |', '|---|---|---|---|');
+    L.push(`| attached to relay A (the agent's relay) | ${e.direct.n} | ${fmt(e.direct.p50)} | ${fmt(e.direct.p95)} |`);
+    L.push(`| attached to relay B (forwarded to A) | ${e.forwarded.n} | ${fmt(e.forwarded.p50)} | ${fmt(e.forwarded.p95)} |`);
+    L.push(`| added by the cross-relay hop | | ${fmt(e.addedP50)} | ${fmt(e.addedP95)} |`);
+    L.push('');
+    L.push(`A and B alternate round by round (which goes first rotates); one key per sample, 10 ms apart; timeouts: A ${e.timeouts?.A ?? 0}, B ${e.timeouts?.B ?? 0}.`, '');
+  }
+  const levels = C.fanout ?? [];
+  if (levels.length) {
+    L.push('Fan-out: the shell prints ~1 MB/s of 1 000-byte timestamped lines (the figure 6 generator); N viewers are spread round-robin over A, B and C. CPU from /proc/PID/stat of each relay process over the measuring window; lag = receive time − the line\'s timestamp.', '');
+    L.push('| viewers (A/B/C) | relay A CPU % | relay B CPU % | relay C CPU % | relays total % | agent CPU % | MB/s per viewer | viewer lag p50 ms (median viewer) | slowest viewer p50 ms | worst lag ms | lag p50 by relay A / B / C ms | skip-aheads |');
+    L.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const l of levels) {
+      if (l.error) {
+        L.push(`| ${l.viewers} | failed: ${l.error} |||||||||||`);
+        continue;
+      }
+      const br = l.byRelay;
+      L.push(`| ${l.viewers} (${br.A.viewers}/${br.B.viewers}/${br.C.viewers}) | ${fmt(l.cpu.A)} | ${fmt(l.cpu.B)} | ${fmt(l.cpu.C)} | ${fmt(l.cpuTotal)} | ${fmt(l.agentCpu)} | ${fmt(l.perViewerMBps)} | ${fmt(l.lagP50)} | ${fmt(l.slowestViewerP50)} | ${fmt(l.lagMax)} | ${fmt(br.A.medianLagP50)} / ${fmt(br.B.medianLagP50)} / ${fmt(br.C.medianLagP50)} | ${l.skips}${l.starved ? `, ${l.starved} got nothing` : ''} |`);
+    }
+    L.push('');
+  }
+}
+
+const med = (xs) => quantile(xs.filter(Number.isFinite), 0.5);
+
+/** Cold-open milestones of one round, from the page's own clock (0 = navigation start). */
+function milestones(t) {
+  if (!t) return null;
+  const res = t.resources ?? [];
+  const scripts = res.filter((r) => r.type === 'script' || /\.js(\?|$)/.test(r.url));
+  const ws = (t.ws ?? []).find((w) => !/vite|hmr/.test(w.url));
+  return {
+    document: t.documentEnd,
+    firstScript: scripts.length ? Math.min(...scripts.map((r) => r.end)) : NaN,
+    lastScript: scripts.length ? Math.max(...scripts.map((r) => r.end)) : NaN,
+    lookup: res.find((r) => r.url.startsWith('/api/link'))?.end ?? NaN,
+    termCreated: t.termCreated ?? NaN,
+    wsCreated: ws?.created ?? NaN,
+    wsOpen: ws?.open ?? NaN,
+    wsFirst: ws?.first ?? NaN,
+    attached: ws?.attached ?? NaN,
+  };
+}
+
+function whySection(L, R, names) {
+  const F = R.figures;
+  const out = [];
+  const okR = (rounds) => (rounds ?? []).filter((r) => r && !r.error && r.finished !== false);
+  // ---- echo
+  if (F.echoWs && F.echoHops && names.includes('ttyd')) {
+    const h = F.echoHops;
+    const tl = summarize(okR(F.echoWs.termlink).flatMap((r) => r.latencies)).p50;
+    const tt = summarize(okR(F.echoWs.ttyd).flatMap((r) => r.latencies)).p50;
+    const pb = F.echoBrowser ? summarize(okR(F.echoBrowser.termlink).flatMap((r) => r.latencies)).p50 : NaN;
+    const pt = F.echoBrowser ? summarize(okR(F.echoBrowser.ttyd).flatMap((r) => r.latencies)).p50 : NaN;
+    const model = h.pty.p50 + h.twoHops.p50;
+    out.push(
+      `**Echo (figures 1–2).** termlink's protocol echo is ${fmt(tl)} ms p50 against ttyd's ${fmt(tt)} ms. The hops, measured in this run (p50 of ${h.pty.n} samples each): a key written straight into a PTY running the same bash, echo read back in-process: ${fmt(h.pty.p50)} ms; one WebSocket round trip through a bare Node \`ws\` echo server in another process: ${fmt(h.oneHop.p50)} ms; the same through two Node processes in series (a forwarder in front of the echo server — the shape of viewer → relay → agent, with no termlink code): ${fmt(h.twoHops.p50)} ms. ` +
+        `termlink's key travels viewer → relay → agent → PTY and back, i.e. PTY + two Node hops = ${fmt(model)} ms, against the ${fmt(tl)} ms measured (termlink's own per-frame work is the remaining ${fmt(tl - model)} ms). ttyd's server owns the PTY and speaks WebSocket from C: ${fmt(tt)} − ${fmt(h.pty.p50)} = ${fmt(tt - h.pty.p50)} ms for its single hop. ` +
+        `Of the ${fmt(tl - tt)} ms gap to ttyd, ${fmt(h.twoHops.p50 - (tt - h.pty.p50))} ms is two Node WebSocket hops instead of ttyd's one C hop and ${fmt(tl - model)} ms is termlink's own per-frame work in relay and agent: the gap is mostly the second process boundary (relay ↔ agent, the price of sharing a machine that only dials out) and Node's per-hop cost. In the page (figure 1) the same comparison is ${fmt(pb)} vs ${fmt(pt)} ms.`,
+    );
+  }
+  // ---- throughput
+  if (F.throughput) {
+    const cpuRow = (fig, n) => {
+      const rs = okR(F[fig]?.[n]).filter((r) => r.cpu);
+      if (!rs.length) return null;
+      const keys = Object.keys(rs[0].cpu).filter((k) => k !== 'seconds');
+      const o = Object.fromEntries(keys.map((k) => [k, med(rs.map((r) => r.cpu[k]))]));
+      o.mbps = med(rs.map((r) => r.mbps));
+      o.seconds = med(rs.map((r) => r.seconds));
+      o.mb = (R.corpus?.bytes ?? 0) / 1e6;
+      return o;
+    };
+    const tlP = cpuRow('throughput', 'termlink');
+    if (tlP) {
+      const parts = [];
+      const page = names.map((n) => [n, cpuRow('throughput', n)]).filter(([, c]) => c);
+      const serverKeys = (c) => Object.keys(c).filter((k) => !['chromium', 'mbps', 'seconds', 'mb'].includes(k));
+      const desc = ([n, c]) => `${n} ${fmt(c.mbps)} MB/s — ${serverKeys(c).map((k) => `${k === 'server' ? 'server' : k} ${fmt(c[k], 0)} %`).join(', ')}, Chromium ${fmt(c.chromium, 0)} % (sum ${fmt(serverKeys(c).reduce((s, k) => s + c[k], 0) + c.chromium, 0)} %)`;
+      parts.push(`**Throughput (figure 3).** CPU during the page \`cat\` (median over rounds, % of one core; the machine has ${R.machine?.cores ?? '?'} cores = ${(R.machine?.cores ?? 0) * 100} %): ${page.map(desc).join('; ')}.`);
+      const ws = names.map((n) => [n, cpuRow('throughputWs', n)]).filter(([, c]) => c);
+      if (ws.length) {
+        const perMB = ([n, c]) => {
+          const ks = serverKeys(c);
+          const ms = (k) => ((c[k] / 100) * c.seconds * 1000) / c.mb;
+          return `${n} ${ks.map((k) => `${k} ${fmt(ms(k), 1)}`).join(' + ')}${ks.length > 1 ? ` = ${fmt(ks.reduce((s, k) => s + ms(k), 0), 1)}` : ''} ms`;
+        };
+        parts.push(`CPU per MB with a protocol client and no browser (server processes only): ${ws.map(perMB).join('; ')}.`);
+      }
+      const ce = (n) => med(okR(F.ceiling?.[n]).map((r) => r.mbps));
+      if (F.ceiling) {
+        const best = Math.max(...names.map(ce).filter(Number.isFinite));
+        parts.push(`With no server at all (bytes written into the page's xterm from memory) the pages parse ${names.map((n) => `${n} ${fmt(ce(n))}`).join(', ')} MB/s${ce('termlink') >= 0.75 * best ? ", so the page's own xterm is not what separates them" : "; termlink's page parses slower on its own too (xterm versions and page setup differ)"}.`);
+      }
+      const sum = (c) => serverKeys(c).reduce((s, k) => s + c[k], 0) + c.chromium;
+      const cap = (R.machine?.cores ?? 2) * 100;
+      const tlWs = med(okR(F.throughputWs?.termlink).map((r) => r.mbps));
+      const agentShare = tlP.agent / (tlP.agent + tlP.relay);
+      parts.push(
+        `Reading: termlink's bytes pass through two Node processes where ttyd has one C process; the agent (PTY read, the headless-screen mirror on its worker thread, framing) is ${fmt(100 * agentShare, 0)} % of termlink's server CPU in the page run. ` +
+          (sum(tlP) >= 0.85 * cap
+            ? `Relay + agent + Chromium ask for ${fmt(sum(tlP), 0)} % of the ${cap} % this machine has, so in the page run they compete for the cores with Chromium's renderer, which is the consumer the figure times; without Chromium the same \`cat\` reaches ${fmt(tlWs)} MB/s.`
+            : `Relay + agent + Chromium use ${fmt(sum(tlP), 0)} % of the ${cap} % available, so the machine is not saturated; without Chromium the same \`cat\` reaches ${fmt(tlWs)} MB/s; total CPU is not the limit in this run, and which stage paces the page is not resolved by these figures.`),
+      );
+      out.push(parts.join(' '));
+    }
+  }
+  // ---- cold open
+  if (F.coldOpen) {
+    const ms = (n) => {
+      const rs = okR(F.coldOpen[n]).filter((r) => r.timeline);
+      if (!rs.length) return null;
+      const m = rs.map((r) => milestones(r.timeline));
+      const o = {};
+      for (const k of Object.keys(m[0])) o[k] = med(m.map((x) => x[k]));
+      o.prompt = med(rs.map((r) => r.ms));
+      return o;
+    };
+    const rows = names.map((n) => [n, ms(n)]).filter(([, m]) => m);
+    if (rows.some(([n]) => n === 'termlink')) {
+      const T = Object.fromEntries(rows);
+      const t = T.termlink;
+      const lines = [
+        ['HTML document received', 'document'],
+        ['first script loaded', 'firstScript'],
+        ['last script loaded', 'lastScript'],
+        ['link lookup (`/api/link`) answered', 'lookup'],
+        ['xterm Terminal constructed', 'termCreated'],
+        ['WebSocket created', 'wsCreated'],
+        ['WebSocket open', 'wsOpen'],
+        ['first WebSocket message', 'wsFirst'],
+        ['`attached` received', 'attached'],
+        ['prompt on the cursor line', 'prompt'],
+      ];
+      const tbl = ['| cold open, ms after navigation start (median over rounds) | ' + rows.map(([n]) => n).join(' | ') + ' |', '|---|' + rows.map(() => '---').join('|') + '|'];
+      for (const [label, k] of lines) tbl.push(`| ${label} | ${rows.map(([, m]) => fmt(m[k], 0)).join(' | ')} |`);
+      const pre = Math.max(t.lastScript, t.lookup);
+      let text = `**Cold open (figure 5).** Timeline from the page's own clock (Resource Timing for HTTP, a wrapped \`WebSocket\` for the socket, the first xterm \`Terminal\` construction seen by the bench's init script; ttyd's script is inline in its document, WeTTY's socket.io polls over HTTP before upgrading). termlink has both chunks and the link lookup by ${fmt(pre, 0)} ms (entry chunk ${fmt(t.firstScript, 0)} ms, session chunk ${fmt(t.lastScript, 0)} ms, lookup ${fmt(t.lookup, 0)} ms), constructs its xterm at ${fmt(t.termCreated, 0)} ms and creates the WebSocket at ${fmt(t.wsCreated, 0)} ms — the page starts the connection only once the terminal is ready (SessionPage's \`onReady\` → \`connection.start\`), so ${fmt(t.wsCreated - pre, 0)} ms pass between the last download and the socket. WebSocket creation → \`attached\` takes ${fmt(t.attached - t.wsCreated, 0)} ms, \`attached\` → prompt on screen ${fmt(t.prompt - t.attached, 0)} ms.`;
+      if (T.ttyd) text += ` ttyd creates its socket at ${fmt(T.ttyd.wsCreated, 0)} ms, straight from its one document, and shows the prompt at ${fmt(T.ttyd.prompt, 0)} ms: of termlink's ${fmt(t.prompt - T.ttyd.prompt, 0)} ms extra, ${fmt(t.wsCreated - T.ttyd.wsCreated, 0)} ms is already spent before its socket exists.`;
+      out.push(text + '\n\n' + tbl.join('\n'));
+    }
+  }
+  if (!out.length) return;
+  L.push('## Why termlink is behind on some figures', '');
+  L.push('Generated from measurements taken in this run (hop breakdown, CPU of each process from /proc during the runs, the page-side cold-open timeline); see `bench/figures/hops.mjs`, `throughput.mjs` and `coldopen.mjs`.', '');
+  for (const p of out) L.push(p, '');
 }

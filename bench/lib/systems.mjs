@@ -15,6 +15,8 @@ export const PROMPT = 'bench$ ';
 export const SHELL_ARGV = ['bash', '--norc', '--noprofile', '-i'];
 export const SHELL = SHELL_ARGV.join(' ');
 export const GRID = { cols: 120, rows: 40 };
+/** What `npm install --prefix bench/.work` gets for the WeTTY column. */
+export const WETTY_PACKAGES = ['wetty@3.2.0', 'socket.io-client@4.8.3'];
 const WETTY_MAIN = join(WORK, 'node_modules', 'wetty', 'build', 'main.js');
 const SOCKET_IO_CLIENT = join(WORK, 'node_modules', 'socket.io-client');
 
@@ -47,7 +49,7 @@ async function httpOk(url) {
   }
 }
 
-function child(cmd, args, env, tag) {
+export function spawnChild(cmd, args, env, tag) {
   const p = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
   p.log = '';
   const keep = (d) => {
@@ -60,9 +62,9 @@ function child(cmd, args, env, tag) {
   return p;
 }
 
-async function stopChild(p) {
+export async function stopChild(p, signal = 'SIGTERM') {
   if (!p || p.exitCode !== null || p.signalCode !== null) return;
-  p.kill('SIGTERM');
+  p.kill(signal);
   const done = await waitFor(() => p.exitCode !== null || p.signalCode !== null, 5000, 50);
   if (!done) p.kill('SIGKILL');
 }
@@ -77,11 +79,11 @@ export function termlinkVersion() {
 export async function startTermlink() {
   const dir = mkdtempSync(join(tmpdir(), 'termlink-bench-'));
   const bin = join(ROOT, 'bin', 'termlink.js');
-  const relay = child(process.execPath, [bin, 'relay', '--port', '0', '--data-dir', dir], { ...process.env, TERMLINK_LOG_LEVEL: 'warn' }, 'relay');
+  const relay = spawnChild(process.execPath, [bin, 'relay', '--port', '0', '--data-dir', dir], { ...process.env, TERMLINK_LOG_LEVEL: 'warn' }, 'relay');
   const url = await waitFor(() => relay.log.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)?.[1], 20000, 50);
   if (!url) throw new Error(`termlink relay did not start: ${relay.log}`);
   const key = readFileSync(join(dir, 'operator.key'), 'utf8').trim();
-  const agent = child(
+  const agent = spawnChild(
     process.execPath,
     [bin, 'agent', '--relay', url, '--data-dir', dir, '--hostname', 'bench-host', '--shell', SHELL],
     shellEnv({ TERMLINK_API_KEY: key }),
@@ -134,7 +136,9 @@ export async function startTermlink() {
     },
     async stop() {
       await stopChild(agent);
-      await stopChild(relay);
+      // SIGINT: the relay exits at once; SIGTERM starts its graceful drain, which on an
+      // idle relay still outlasted stopChild's 5 s wait (then SIGKILL) when this was written
+      await stopChild(relay, 'SIGINT');
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -170,7 +174,7 @@ export function ttydVersion(bin) {
 
 export async function startTtyd(bin) {
   const port = await freePort();
-  const p = child(
+  const p = spawnChild(
     bin,
     ['-i', '127.0.0.1', '-p', String(port), '-W', '-P', '3600', '-t', 'rendererType=dom', '-t', 'disableLeaveAlert=true', '-t', 'disableResizeOverlay=true', ...SHELL_ARGV],
     shellEnv(),
@@ -205,7 +209,7 @@ export function wettyVersion() {
 
 export async function startWetty() {
   const port = await freePort();
-  const p = child(process.execPath, [WETTY_MAIN, '--host', '127.0.0.1', '-p', String(port), '--command', SHELL], shellEnv(), 'wetty');
+  const p = spawnChild(process.execPath, [WETTY_MAIN, '--host', '127.0.0.1', '-p', String(port), '--command', SHELL], shellEnv(), 'wetty');
   const url = `http://127.0.0.1:${port}`;
   if (!(await waitFor(() => httpOk(url + '/'), 15000, 50))) throw new Error(`WeTTY did not start: ${p.log}`);
   return {
