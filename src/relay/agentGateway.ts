@@ -17,7 +17,7 @@ export interface AgentGatewayDeps {
   clock: Clock;
   log: Logger;
   /** Cluster mode: announce which relay holds this machine's agent, and withdraw it. */
-  onAgentOnline?: (machineId: string) => void;
+  onAgentOnline?: (machineId: string, requiresPassword: boolean) => void;
   onAgentOffline?: (machineId: string) => void;
 }
 
@@ -55,7 +55,7 @@ export function handleAgentSocket(socket: WebSocket, deps: AgentGatewayDeps): vo
     link = { peer, hostname: hello.hostname, requiresPassword: hello.requiresPassword };
     peer.sendJson({ type: 'agent_welcome', machineId: machine.id });
     deps.hubs.obtain(machine.id).setAgent(link, hello.session);
-    deps.onAgentOnline?.(machine.id);
+    deps.onAgentOnline?.(machine.id, hello.requiresPassword);
   };
 
   const onFrame = (raw: RawData, isBinary: boolean) => {

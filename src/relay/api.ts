@@ -6,6 +6,7 @@ import { ErrorCode, TokenPrefix, type LinkInfo } from '../common/protocol.js';
 import { DEFAULT_TTL_HOURS, checkTtlHours, parseTtl } from '../common/ttl.js';
 import { hashSecret, newSecret } from '../platform/secrets.js';
 import type { AdjustableClock, Clock } from './clock.js';
+import type { Cluster } from './cluster.js';
 import { bearer, readJsonBody, sendError, sendJson } from './httpUtil.js';
 import type { LinkService, Operator } from './links.js';
 import type { FailureCounter } from './rateLimit.js';
@@ -22,6 +23,7 @@ export interface ApiDeps {
   /** Set only with --test-clock: lets tests move time. */
   testClock: AdjustableClock | null;
   trustProxy: boolean;
+  cluster: Cluster | null;
 }
 
 export async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, deps: ApiDeps): Promise<void> {
@@ -86,11 +88,13 @@ async function lookupLink(req: IncomingMessage, res: ServerResponse, deps: ApiDe
     });
   }
   const hub = deps.hubs.get(share.value.machine_id);
+  // In a cluster the agent may be connected to another relay.
+  const elsewhere = !hub?.online && deps.cluster ? await deps.cluster.agentAnywhere(share.value.machine_id) : null;
   const info: LinkInfo = {
     machine: { id: share.value.machine_id, hostname: share.value.hostname },
     expires_at: share.value.expires_at === null ? null : new Date(share.value.expires_at).toISOString(),
-    requires_password: hub?.requiresPassword ?? false,
-    online: hub?.online ?? false,
+    requires_password: hub?.online ? hub.requiresPassword : (elsewhere?.requiresPassword ?? false),
+    online: (hub?.online ?? false) || elsewhere !== null,
     read_only: share.value.read_only === 1,
   };
   sendJson(res, 200, info);

@@ -43,6 +43,10 @@ describe.skipIf(missing.length > 0)('cluster of three relays behind nginx', () =
 
   it('a viewer on relay B reaches the agent on relay A: same session, input, presence', async () => {
     const { token } = await mint(c);
+    // Every relay knows the machine is online, wherever its agent is connected.
+    for (const relay of cluster.relays) {
+      expect((await cluster.api(relay.url, 'GET', '/api/link', undefined, `Share ${token}`)).body.online).toBe(true);
+    }
     const onA = TestViewer.share(cluster.relays[a].url, token);
     const onB = TestViewer.share(cluster.relays[b].url, token);
     await onA.untilMessage('attached');

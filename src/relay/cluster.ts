@@ -33,7 +33,8 @@ export class Cluster {
   readonly relayId = newId('r_');
   private readonly redis: Redis;
   private readonly subscriber: Redis;
-  private readonly held = new Set<string>();
+  /** Machines whose agent is connected here, and whether each asks for a password. */
+  private readonly held = new Map<string, boolean>();
   private refreshTimer: NodeJS.Timeout | null = null;
   private countsTimer: NodeJS.Timeout | null = null;
   private localCounts: () => Map<string, number> = () => new Map();
@@ -73,7 +74,7 @@ export class Cluster {
   async stop(): Promise<void> {
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     if (this.countsTimer) clearTimeout(this.countsTimer);
-    await Promise.all([...this.held].map((machineId) => this.withdrawAgent(machineId)));
+    await Promise.all([...this.held.keys()].map((machineId) => this.withdrawAgent(machineId)));
     await this.redis.del(KEY.attached(this.relayId)).catch(() => {});
     this.subscriber.disconnect();
     this.redis.disconnect();
@@ -82,23 +83,39 @@ export class Cluster {
   // --------------------------------------------------------------- agent routing
 
   /** This relay now holds the machine's agent: say so, and wake viewers waiting elsewhere. */
-  async announceAgent(machineId: string): Promise<void> {
-    this.held.add(machineId);
-    await this.redis.set(KEY.agent(machineId), this.selfUrl, 'PX', AGENT_TTL_MS);
+  async announceAgent(machineId: string, requiresPassword: boolean): Promise<void> {
+    this.held.set(machineId, requiresPassword);
+    await this.redis.set(KEY.agent(machineId), this.location(requiresPassword), 'PX', AGENT_TTL_MS);
     await this.publish({ type: 'agent_online', machineId, relayUrl: this.selfUrl, from: this.relayId });
   }
 
   async withdrawAgent(machineId: string): Promise<void> {
     this.held.delete(machineId);
     // Only if it still points here: the agent may already have reconnected to another relay.
-    const current = await this.redis.get(KEY.agent(machineId));
-    if (current === this.selfUrl) await this.redis.del(KEY.agent(machineId));
+    const current = await this.agentAnywhere(machineId);
+    if (current?.url === this.selfUrl) await this.redis.del(KEY.agent(machineId));
   }
 
   /** The URL of the relay holding this machine's agent, when it is another relay. */
   async agentLocation(machineId: string): Promise<string | null> {
-    const url = await this.redis.get(KEY.agent(machineId));
-    return url && url !== this.selfUrl ? url : null;
+    const found = await this.agentAnywhere(machineId);
+    return found && found.url !== this.selfUrl ? found.url : null;
+  }
+
+  /** Where the machine's agent is connected in the cluster (any relay), and whether it asks for a password. */
+  async agentAnywhere(machineId: string): Promise<{ url: string; requiresPassword: boolean } | null> {
+    const text = await this.redis.get(KEY.agent(machineId));
+    if (!text) return null;
+    try {
+      const value = JSON.parse(text) as { url?: unknown; pw?: unknown };
+      return typeof value.url === 'string' ? { url: value.url, requiresPassword: value.pw === true } : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private location(requiresPassword: boolean): string {
+    return JSON.stringify({ url: this.selfUrl, pw: requiresPassword });
   }
 
   // ---------------------------------------------------------- links & counters
@@ -147,7 +164,7 @@ export class Cluster {
 
   private async refresh(): Promise<void> {
     try {
-      for (const machineId of this.held) await this.redis.set(KEY.agent(machineId), this.selfUrl, 'PX', AGENT_TTL_MS);
+      for (const [machineId, pw] of this.held) await this.redis.set(KEY.agent(machineId), this.location(pw), 'PX', AGENT_TTL_MS);
       await this.writeCounts();
     } catch (error) {
       this.log.warn('cluster refresh failed', { error });

@@ -96,7 +96,8 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     trustProxy: options.trustProxy ?? false,
     cluster,
     clusterSecret: options.clusterSecret,
-    onAgentOnline: (machineId: string) => void cluster?.announceAgent(machineId).catch((error: unknown) => log.warn('announce failed', { error })),
+    onAgentOnline: (machineId: string, requiresPassword: boolean) =>
+      void cluster?.announceAgent(machineId, requiresPassword).catch((error: unknown) => log.warn('announce failed', { error })),
     onAgentOffline: (machineId: string) => void cluster?.withdrawAgent(machineId).catch(() => {}),
   };
 
@@ -178,7 +179,12 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       const clients = [...viewerWss.clients, ...agentWss.clients];
       const closed = clients.map((client) => new Promise<void>((ok) => client.once('close', () => ok())));
       for (const hub of hubs.all()) hub.closeAll(CloseCode.UNAVAILABLE, 'relay draining; reconnect');
-      if (graceMs > 0) await Promise.race([Promise.all(closed), new Promise((ok) => setTimeout(ok, graceMs))]);
+      if (graceMs > 0) {
+        let deadline: NodeJS.Timeout | undefined;
+        // The deadline must not keep an otherwise finished process alive (an idle relay exits at once).
+        await Promise.race([Promise.all(closed), new Promise((ok) => (deadline = setTimeout(ok, graceMs)))]);
+        clearTimeout(deadline);
+      }
       for (const client of clients) client.terminate();
       // Wait for every socket's close handler (they write detach times) before closing the store.
       await Promise.all(closed);
