@@ -14,7 +14,7 @@ import { cpuTicks, rssKb } from '../lib/proc.mjs';
 import { quantile, sleep, summarize, waitFor } from '../lib/stats.mjs';
 import { ROOT, SHELL, GRID, shellEnv, spawnChild, stopChild } from '../lib/systems.mjs';
 import { echoWsRound } from './echo-ws.mjs';
-import { GENERATOR, lastStamp } from './fanout.mjs';
+import { GENERATOR, lagClient } from './fanout.mjs';
 
 const HOST = 'bench-cluster';
 
@@ -118,20 +118,8 @@ async function fanoutLevel({ relays, agent, auth, genPath, viewers, seconds, war
     const batch = [];
     for (let k = i; k < Math.min(viewers, i + 20); k++) {
       const relay = relays[k % relays.length];
-      const c = new TermlinkClient(relay.url, auth, GRID);
+      const c = lagClient(relay.url, auth, GRID);
       c.relay = relay.name.toUpperCase();
-      c.lags = [];
-      c.maxLag = 0;
-      c.measure = false;
-      c.onData = (buf) => {
-        if (!c.measure) return;
-        const ts = lastStamp(buf);
-        if (ts !== null) {
-          const lag = Date.now() - ts;
-          c.lags.push(lag);
-          if (lag > c.maxLag) c.maxLag = lag;
-        }
-      };
       batch.push(c);
     }
     await Promise.all(batch.map((c) => c.ready));

@@ -35,6 +35,27 @@ export function lastStamp(buf) {
   return Number.isFinite(ts) ? ts : null;
 }
 
+/**
+ * A protocol viewer that records how far behind live each timestamped line arrives
+ * (the GENERATOR's lines), once `measure` is switched on.
+ */
+export function lagClient(url, auth, grid) {
+  const c = new TermlinkClient(url, auth, grid);
+  c.lags = [];
+  c.maxLag = 0;
+  c.measure = false;
+  c.onData = (buf) => {
+    if (!c.measure) return;
+    const ts = lastStamp(buf);
+    if (ts !== null) {
+      const lag = Date.now() - ts;
+      c.lags.push(lag);
+      if (lag > c.maxLag) c.maxLag = lag;
+    }
+  };
+  return c;
+}
+
 export async function fanoutLevel(browser, system, tmp, { viewers, seconds, warmup = 2, rate = 1 << 20 }) {
   const genPath = join(tmp, 'fanout-gen.cjs');
   writeFileSync(genPath, GENERATOR);
@@ -61,20 +82,7 @@ export async function fanoutLevel(browser, system, tmp, { viewers, seconds, warm
   for (let i = 0; i < viewers; i += 20) {
     const batch = [];
     for (let k = i; k < Math.min(viewers, i + 20); k++) {
-      const c = new TermlinkClient(system.url, { kind: 'share', token: system.share.token });
-      c.lags = [];
-      c.maxLag = 0;
-      c.measure = false;
-      c.onData = (buf) => {
-        if (!c.measure) return;
-        const ts = lastStamp(buf);
-        if (ts !== null) {
-          const lag = Date.now() - ts;
-          c.lags.push(lag);
-          if (lag > c.maxLag) c.maxLag = lag;
-        }
-      };
-      batch.push(c);
+      batch.push(lagClient(system.url, { kind: 'share', token: system.share.token }));
     }
     await Promise.all(batch.map((c) => c.ready));
     clients.push(...batch);
