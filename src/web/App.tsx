@@ -1,7 +1,7 @@
 // The share page's top level: read the token from the path, look the link up,
 // then hand over to the session (loaded lazily: xterm is not needed to say
 // "this link expired").
-import { Suspense, lazy, useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useState, type ComponentType, type ReactNode } from 'react';
 import type { LinkInfo } from '../common/protocol.js';
 import { LinkLookupError, useLinkLookup } from './api/linkLookup.js';
 import { CheckingPage } from './pages/CheckingPage.js';
@@ -9,8 +9,14 @@ import { ProblemPage } from './pages/ProblemPage.js';
 import type { ShareLocation } from './shareUrl.js';
 import { exposeTestHooks } from './testHooks.js';
 
-const loadSession = () => import('./pages/SessionPage.js');
-const SessionPage = lazy(loadSession);
+let sessionModule: Promise<typeof import('./pages/SessionPage.js')> | null = null;
+/** The session page's code (xterm and all), fetched once; main.tsx starts it at boot. */
+export function preloadSessionPage() {
+  sessionModule ??= import('./pages/SessionPage.js');
+  return sessionModule;
+}
+const loadSession = preloadSessionPage;
+type SessionPageType = ComponentType<{ share: ShareLocation; link: LinkInfo }>;
 
 export function App({ share }: { share: ShareLocation | null }) {
   if (!share) return <StaticPage name="problem" node={<ProblemPage reason="unknown" />} />;
@@ -29,16 +35,28 @@ function ShareApp({ share }: { share: ShareLocation }) {
   const [started, setStarted] = useState<LinkInfo | null>(null);
   if (!started && lookup.data?.online) setStarted(lookup.data);
 
+  // Fetch the terminal code while the lookup runs. Not React.lazy + Suspense: React
+  // holds a resolved Suspense boundary back for up to 300 ms, which was most of the
+  // time from "link checked" to the first prompt.
+  const [SessionPage, setSessionPage] = useState<SessionPageType | null>(null);
+  const [loadError, setLoadError] = useState<Error | null>(null);
   useEffect(() => {
-    void loadSession(); // fetch the terminal code while the lookup runs
+    let live = true;
+    loadSession().then(
+      (module) => live && setSessionPage(() => module.default),
+      (error: Error) => live && setLoadError(error),
+    );
+    return () => {
+      live = false;
+    };
   }, []);
 
+  if (started && loadError) {
+    return <StaticPage name="problem" node={<ProblemPage reason="error" message={`The terminal could not be loaded: ${loadError.message}`} onRetry={() => window.location.reload()} />} />;
+  }
   if (started) {
-    return (
-      <Suspense fallback={<CheckingPage label={`connecting to ${started.machine.hostname}…`} testId="page-connecting" />}>
-        <SessionPage share={share} link={started} />
-      </Suspense>
-    );
+    if (!SessionPage) return <CheckingPage label={`connecting to ${started.machine.hostname}…`} testId="page-connecting" />;
+    return <SessionPage share={share} link={started} />;
   }
   if (lookup.isPending) return <StaticPage name="checking" node={<CheckingPage />} />;
   if (lookup.isError) {

@@ -2,7 +2,8 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App.js';
+import { App, preloadSessionPage } from './App.js';
+import { fetchLinkInfo } from './api/linkLookup.js';
 import { loadPrefs } from './prefs/prefs.js';
 import { parseShareLocation } from './shareUrl.js';
 import { applyThemeAttribute } from './ui/theme.js';
@@ -14,6 +15,12 @@ const share = parseShareLocation(window.location);
 window.history.replaceState(window.history.state, '', window.location.href);
 
 const queryClient = new QueryClient();
+// Start the link lookup and the terminal code now, before React's first render: on a
+// cold open they are the critical path to the first prompt.
+if (share) {
+  void queryClient.prefetchQuery({ queryKey: ['link'], queryFn: ({ signal }) => fetchLinkInfo(share, signal) });
+  void preloadSessionPage();
+}
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
