@@ -1,5 +1,6 @@
 // The agent socket: an agent proves its machine key in its first message, then
 // streams output and answers the hub's requests. One live connection per machine.
+import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import { CloseCode, Frame, PROTOCOL_VERSION, TokenPrefix, decodeFrame, parseAgentMessage } from '../common/protocol.js';
 import type { Logger } from '../platform/log.js';
@@ -7,21 +8,26 @@ import { hashSecret } from '../platform/secrets.js';
 import type { Clock } from './clock.js';
 import type { AgentLink } from './hub.js';
 import { keepAlive, wrapSocket } from './peer.js';
+import type { FailureCounter } from './rateLimit.js';
 import type { HubRegistry } from './registry.js';
 import type { Store } from './store.js';
-import { toBytes } from './viewerGateway.js';
+import { clientAddress, toBytes } from './viewerGateway.js';
 
 export interface AgentGatewayDeps {
   hubs: HubRegistry;
   store: Store;
   clock: Clock;
   log: Logger;
+  /** Failed machine keys count per address too: guessing them is as hopeless as guessing links. */
+  failures: FailureCounter;
+  trustProxy: boolean;
   /** Cluster mode: announce which relay holds this machine's agent, and withdraw it. */
   onAgentOnline?: (machineId: string, requiresPassword: boolean) => void;
   onAgentOffline?: (machineId: string) => void;
 }
 
-export function handleAgentSocket(socket: WebSocket, deps: AgentGatewayDeps): void {
+export function handleAgentSocket(socket: WebSocket, req: IncomingMessage, deps: AgentGatewayDeps): void {
+  const failureKey = `agent:${clientAddress(req, deps.trustProxy)}`;
   const peer = wrapSocket(socket);
   const liveness = keepAlive(socket, peer);
   let link: AgentLink | null = null;
@@ -42,8 +48,14 @@ export function handleAgentSocket(socket: WebSocket, deps: AgentGatewayDeps): vo
       peer.close(CloseCode.VERSION_MISMATCH, `relay speaks protocol ${PROTOCOL_VERSION}`);
       return;
     }
+    const wait = await deps.failures.retryAfter(failureKey);
+    if (wait > 0) {
+      peer.close(CloseCode.RATE_LIMITED, 'too many failed machine keys from this address');
+      return;
+    }
     const machine = hello.machineKey.startsWith(TokenPrefix.machineKey) ? await deps.store.machineByKeyHash(hashSecret(hello.machineKey)) : undefined;
     if (!machine || machine.id !== hello.machineId) {
+      await deps.failures.fail(failureKey);
       deps.log.warn('agent refused: bad machine key', { machine: hello.machineId });
       peer.sendJson({ type: 'error', code: 'UNAUTHENTICATED', message: 'machine key not valid' });
       peer.close(CloseCode.UNAUTHENTICATED, 'machine key not valid');

@@ -54,3 +54,19 @@ it('a malformed share reference is a 400, a wrong method a 405', async () => {
   expect((await env.api('DELETE', '/api/shares/%E0%A4%A')).status).toBe(400);
   expect((await env.api('PUT', '/api/shares')).status).toBe(405);
 });
+
+it('failed machine keys on the agent socket are rate-limited per address', async () => {
+  const { default: WebSocket } = await import('ws');
+  const tryKey = (i: number) =>
+    new Promise<number>((resolve) => {
+      const ws = new WebSocket(env.relay.url.replace('http', 'ws') + '/ws/agent');
+      ws.on('open', () =>
+        ws.send(JSON.stringify({ type: 'agent_hello', v: 1, machineId: 'm_x', machineKey: `tlm_guess${i}`, hostname: 'evil', requiresPassword: false, session: null })),
+      );
+      ws.on('close', (code) => resolve(code));
+    });
+  const codes: number[] = [];
+  for (let i = 0; i < 7; i++) codes.push(await tryKey(i));
+  expect(codes.slice(0, 5).every((c) => c === 4401)).toBe(true);
+  expect(codes.slice(5)).toEqual([4429, 4429]);
+});

@@ -138,7 +138,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       }
       viewerWss.handleUpgrade(req, socket, head, (ws) => handleViewerSocket(ws, req, deps));
     } else if (path.endsWith(WS_PATH.agent)) {
-      agentWss.handleUpgrade(req, socket, head, (ws) => handleAgentSocket(ws, deps));
+      agentWss.handleUpgrade(req, socket, head, (ws) => handleAgentSocket(ws, req, deps));
     } else {
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
     }
