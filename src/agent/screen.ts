@@ -32,10 +32,6 @@ export class Screen {
     return this.written - this.queued;
   }
 
-  get backlog(): number {
-    return this.queued;
-  }
-
   write(data: Uint8Array): void {
     this.queued += data.byteLength;
     this.written += data.byteLength;
@@ -56,14 +52,6 @@ export class Screen {
       // An empty write's callback fires after every earlier write is parsed and before later ones.
       this.term.write('', () => resolve({ offset, screen: this.serializer.serialize({ scrollback: SNAPSHOT_SCROLLBACK }) }));
     });
-  }
-
-  /** Plain text of the visible screen (tests, debugging). */
-  text(): string {
-    const buffer = this.term.buffer.active;
-    const lines: string[] = [];
-    for (let y = 0; y < this.term.rows; y++) lines.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
-    return lines.join('\n');
   }
 
   dispose(): void {

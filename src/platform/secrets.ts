@@ -1,5 +1,5 @@
 // Secrets: generation, hashing at rest, and redaction for logs. Node only.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { TokenPrefix } from '../common/protocol.js';
 
 /** A new bearer secret: prefix + 192 random bits in base64url (well over the 128 the spec asks). */
@@ -15,12 +15,6 @@ export function newId(prefix: string): string {
 /** SHA-256 hex: how every token and key is stored. Fast hashing is fine for 192-bit random secrets. */
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
-}
-
-export function safeEqualHex(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'hex');
-  const right = Buffer.from(b, 'hex');
-  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 /** The public part of a share token shown in listings: `shr_` + 8 characters. */

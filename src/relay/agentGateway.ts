@@ -7,11 +7,11 @@ import type { Logger } from '../platform/log.js';
 import { hashSecret } from '../platform/secrets.js';
 import type { Clock } from './clock.js';
 import type { AgentLink } from './hub.js';
-import { keepAlive, wrapSocket } from './peer.js';
+import { keepAlive, toBytes, wrapSocket } from './peer.js';
 import type { FailureCounter } from './rateLimit.js';
 import type { HubRegistry } from './registry.js';
 import type { Store } from './store.js';
-import { clientAddress, toBytes } from './viewerGateway.js';
+import { clientAddress } from './httpUtil.js';
 
 export interface AgentGatewayDeps {
   hubs: HubRegistry;

@@ -7,12 +7,11 @@ import { DEFAULT_TTL_HOURS, checkTtlHours, parseTtl } from '../common/ttl.js';
 import { hashSecret, newSecret } from '../platform/secrets.js';
 import type { AdjustableClock, Clock } from './clock.js';
 import type { Cluster } from './cluster.js';
-import { bearer, readJsonBody, sendError, sendJson } from './httpUtil.js';
-import type { LinkService, Operator } from './links.js';
+import { bearer, clientAddress, readJsonBody, sendError, sendJson } from './httpUtil.js';
+import { iso, type LinkService, type Operator } from './links.js';
 import type { FailureCounter } from './rateLimit.js';
 import type { HubRegistry } from './registry.js';
 import type { Store } from './store.js';
-import { clientAddress } from './viewerGateway.js';
 
 export interface ApiDeps {
   links: LinkService;
@@ -92,7 +91,7 @@ async function lookupLink(req: IncomingMessage, res: ServerResponse, deps: ApiDe
   const elsewhere = !hub?.online && deps.cluster ? await deps.cluster.agentAnywhere(share.value.machine_id) : null;
   const info: LinkInfo = {
     machine: { id: share.value.machine_id, hostname: share.value.hostname },
-    expires_at: share.value.expires_at === null ? null : new Date(share.value.expires_at).toISOString(),
+    expires_at: iso(share.value.expires_at),
     requires_password: hub?.online ? hub.requiresPassword : (elsewhere?.requiresPassword ?? false),
     online: (hub?.online ?? false) || elsewhere !== null,
     read_only: share.value.read_only === 1,

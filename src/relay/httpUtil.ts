@@ -76,3 +76,15 @@ export function bearer(req: IncomingMessage, scheme: 'Bearer' | 'Share'): string
   const [given, value] = header.split(/\s+/, 2);
   return given?.toLowerCase() === scheme.toLowerCase() && value ? value : null;
 }
+
+/**
+ * Who is calling, for rate limits and the audit trail. Behind a reverse proxy (--trust-proxy)
+ * the last X-Forwarded-For hop is the client the proxy saw; otherwise the socket peer.
+ */
+export function clientAddress(req: IncomingMessage, trustProxy = false): string {
+  const forwarded = req.headers['x-forwarded-for'];
+  if (trustProxy && typeof forwarded === 'string' && forwarded.trim() !== '') {
+    return forwarded.split(',').at(-1)!.trim().slice(0, 64);
+  }
+  return req.socket.remoteAddress ?? 'unknown';
+}

@@ -33,7 +33,8 @@ export interface ShareListing {
   attached: number;
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+/** Epoch ms as the API's ISO time; null stays null (never expires / never happened). */
+export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** Largest setTimeout delay; longer expiries are re-armed when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

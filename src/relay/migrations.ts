@@ -80,8 +80,3 @@ export async function migrateToLatest(db: Kysely<any>, kind: StoreKind): Promise
     throw new Error(`store migration ${failed} failed: ${(error as Error).message ?? error}`);
   }
 }
-
-/** Names of the migrations, in order (tests check both engines reach the same version). */
-export function migrationNames(kind: StoreKind): string[] {
-  return Object.keys(migrations(kind)).sort();
-}

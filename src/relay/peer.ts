@@ -1,6 +1,6 @@
 // A thin, typed wrapper around one WebSocket: JSON and binary sends, close with
 // a reason, application-level liveness. Hubs talk to peers, never to `ws` itself.
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { DEAD_AFTER_MS, PING_INTERVAL_MS } from '../common/limits.js';
 
 export interface Peer {
@@ -53,4 +53,11 @@ export function keepAlive(socket: WebSocket, peer: Peer, deadAfterMs = DEAD_AFTE
   const stop = () => clearInterval(timer);
   socket.on('close', stop);
   return { seen: () => (lastSeen = Date.now()), stop };
+}
+
+/** A ws message as one byte array, whatever shape ws delivered it in. */
+export function toBytes(raw: RawData): Uint8Array {
+  if (Array.isArray(raw)) return Buffer.concat(raw);
+  if (raw instanceof ArrayBuffer) return new Uint8Array(raw);
+  return raw;
 }

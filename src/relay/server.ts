@@ -1,6 +1,6 @@
 // Starts a relay: one HTTP port for the page, the API and both WebSockets.
 // Bootstraps the data directory (SQLite file, first workspace and operator key).
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -219,8 +219,4 @@ async function bootstrapWorkspace(store: Store, dataDir: string, clock: Clock, l
   chmodSync(keyFile, 0o600);
   log.info('created workspace and operator key', { workspace: workspace.id, key_file: keyFile });
   return key;
-}
-
-export function dataDirHasRelay(dataDir: string): boolean {
-  return existsSync(join(resolve(dataDir), DATA_FILES.db));
 }

@@ -19,8 +19,9 @@ import { newId } from '../platform/secrets.js';
 import type { Clock } from './clock.js';
 import type { Cluster } from './cluster.js';
 import { forwardViewer, fromClusterPeer, type Forwarding } from './forward.js';
-import type { LinkService } from './links.js';
-import { keepAlive, wrapSocket } from './peer.js';
+import { iso, type LinkService } from './links.js';
+import { clientAddress } from './httpUtil.js';
+import { keepAlive, toBytes, wrapSocket } from './peer.js';
 import type { FailureCounter } from './rateLimit.js';
 import type { HubRegistry } from './registry.js';
 import type { Store } from './store.js';
@@ -38,18 +39,6 @@ export interface ViewerGatewayDeps {
   /** Cluster mode: where agents are, and the secret relays use between themselves. */
   cluster: Cluster | null;
   clusterSecret?: string;
-}
-
-/**
- * Who is calling, for rate limits and the audit trail. Behind a reverse proxy (--trust-proxy)
- * the last X-Forwarded-For hop is the client the proxy saw; otherwise the socket peer.
- */
-export function clientAddress(req: IncomingMessage, trustProxy = false): string {
-  const forwarded = req.headers['x-forwarded-for'];
-  if (trustProxy && typeof forwarded === 'string' && forwarded.trim() !== '') {
-    return forwarded.split(',').at(-1)!.trim().slice(0, 64);
-  }
-  return req.socket.remoteAddress ?? 'unknown';
 }
 
 export function handleViewerSocket(socket: WebSocket, req: IncomingMessage, deps: ViewerGatewayDeps): void {
@@ -99,7 +88,7 @@ export function handleViewerSocket(socket: WebSocket, req: IncomingMessage, deps
         machineId: share.value.machine_id,
         linkId: share.value.id as string | null,
         readOnly,
-        expiresAt: share.value.expires_at === null ? null : new Date(share.value.expires_at).toISOString(),
+        expiresAt: iso(share.value.expires_at),
         who: readOnly ? 'viewer' : 'guest',
       };
     }
@@ -265,10 +254,4 @@ export function handleViewerSocket(socket: WebSocket, req: IncomingMessage, deps
     deps.log.info('viewer detached', { machine: attached.machineId, viewer: attached.viewerId });
   });
   socket.on('error', (error) => deps.log.debug('viewer socket error', { error }));
-}
-
-export function toBytes(raw: RawData): Uint8Array {
-  if (Array.isArray(raw)) return Buffer.concat(raw);
-  if (raw instanceof ArrayBuffer) return new Uint8Array(raw);
-  return raw;
 }
