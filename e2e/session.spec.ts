@@ -1,6 +1,7 @@
 // Shared sessions that stay right, in Chromium: one grid for everyone, presence,
 // floods, shell exit, agent outages and relay restarts.
 import type { Page } from '@playwright/test';
+import { TestViewer } from '../src/testing/harness.js';
 import { expectScreen, expect, freshHost, mintUrl, openLive, screenText, test, typeInTerminal } from './fixtures.js';
 
 const grid = (page: Page) => page.evaluate(() => (window as unknown as { termlink: { grid(): { cols: number; rows: number } } }).termlink.grid());
@@ -23,6 +24,24 @@ test('two windows of different sizes render the same PTY grid; the last to type 
   await expectScreen(small, `${bigGrid.rows} ${bigGrid.cols}`);
   expect(await grid(small)).toEqual(bigGrid); // the small window shows the big grid (scrollable), never rewrapped
   await Promise.all([big.close(), small.close()]);
+});
+
+test('a grid set by someone else stays when only this page\'s layout changes; "use my window size" takes it back', async ({ page, env }) => {
+  const host = await freshHost(env);
+  await openLive(page, (await mintUrl(env, host)).url);
+  const own = await grid(page);
+  const operator = new TestViewer(env.relay.url, { kind: 'operator', key: env.operatorKey, machine: host }, { cols: 90, rows: 20 });
+  await operator.untilMessage('attached');
+  operator.sendJson({ type: 'resize', cols: 90, rows: 20 });
+  await expect.poll(() => grid(page)).toEqual({ cols: 90, rows: 20 });
+  // Presence changes, a toast and the status bar reflowing must not look like a window resize.
+  operator.close();
+  await expect(page.getByTestId('toast')).toContainText(/left/i);
+  await page.waitForTimeout(600);
+  expect(await grid(page)).toEqual({ cols: 90, rows: 20 });
+  await page.getByTestId('menu-button').click();
+  await page.getByTestId('use-my-size').click();
+  await expect.poll(() => grid(page)).toEqual(own);
 });
 
 test('presence: the count and a short notice when someone joins or leaves', async ({ browser, env }) => {

@@ -158,8 +158,18 @@ export async function newContext(browser) {
 }
 
 /** Open a system's page, wait for its prompt, match renderer and grid; returns { page, context, renderer }. */
-export async function openTerminal(browser, system, { grid = GRID } = {}) {
+export async function openTerminal(browser, system, options = {}) {
   const context = await newContext(browser);
+  try {
+    return await openIn(context, system, options);
+  } catch (e) {
+    // A half-open page would stay attached to the shared session and skew the next round.
+    await context.close().catch(() => {});
+    throw e;
+  }
+}
+
+async function openIn(context, system, { grid = GRID } = {}) {
   const page = await context.newPage();
   await page.goto(system.pageUrl(), { waitUntil: 'load' });
   await page.waitForFunction(() => window.__bench.install(), null, { timeout: 20000, polling: 50 });

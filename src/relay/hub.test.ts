@@ -81,3 +81,32 @@ describe('MachineHub flow control', () => {
     expect(stuck.sentBytes()).toBe(0);
   });
 });
+
+describe('MachineHub grid', () => {
+  const sizes = (agentPeer: RecordingPeer) => agentPeer.json.filter((m) => m.type === 'resize').map((m) => `${m.cols}x${m.rows}`);
+  const sized = (hub: MachineHub, id: string, cols: number, rows: number) =>
+    hub.attach({ id, peer: new RecordingPeer(), linkId: 'l', readOnly: false, who: id, cols, rows });
+
+  it('a resize is compared with the size last asked of the agent, not the size it last reported', () => {
+    const { hub, agentPeer, link } = setup(); // the shell reports 80×24
+    sized(hub, 'a', 130, 45); // alone: takes its size
+    expect(sizes(agentPeer)).toEqual(['130x45']);
+    // Before the agent answers, b asks for the size the shell still reports: it must not be dropped.
+    sized(hub, 'b', 100, 30);
+    hub.viewerResize('b', 80, 24);
+    expect(sizes(agentPeer)).toEqual(['130x45', '80x24']);
+    hub.agentMessage(link, { type: 'resized', cols: 130, rows: 45 });
+    hub.agentMessage(link, { type: 'resized', cols: 80, rows: 24 });
+    hub.viewerResize('b', 80, 24); // the size it already has: nothing to ask
+    expect(sizes(agentPeer)).toEqual(['130x45', '80x24']);
+  });
+
+  it('joining others does not take the grid; typing does', () => {
+    const { hub, agentPeer } = setup();
+    sized(hub, 'a', 80, 24);
+    sized(hub, 'b', 120, 40);
+    expect(sizes(agentPeer)).toEqual([]);
+    hub.viewerInput('b', new Uint8Array([0x61]));
+    expect(sizes(agentPeer)).toEqual(['120x40']);
+  });
+});

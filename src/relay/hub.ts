@@ -80,6 +80,12 @@ export interface AgentLink {
 export class MachineHub {
   private agent: AgentLink | null = null;
   private session: Session | null = null;
+  /**
+   * The grid last asked of the agent. Compared against instead of the session's
+   * reported size, which lags by a round trip: two resizes in flight (A then B,
+   * with the session still at B's size) must not drop B.
+   */
+  private requestedGrid: { cols: number; rows: number } | null = null;
   private readonly ring = new ByteRing(RELAY_REPLAY_BYTES);
   private readonly viewers = new Map<string, Viewer>();
   private nextReqId = 1;
@@ -134,6 +140,7 @@ export class MachineHub {
     this.snapshotReqId = null;
     this.startRequested = false;
     this.agentPaused = false;
+    this.requestedGrid = null;
     if (session) {
       this.session = { id: session.id, cols: session.cols, rows: session.rows };
       // History (HISTORY frame) follows and fills the ring up to session.offset.
@@ -196,6 +203,7 @@ export class MachineHub {
     switch (message.type) {
       case 'session_started': {
         this.session = { id: message.sessionId, cols: message.cols, rows: message.rows };
+        this.requestedGrid = null;
         this.ring.reset(0);
         this.startRequested = false;
         for (const viewer of this.viewers.values()) {
@@ -490,7 +498,9 @@ export class MachineHub {
 
   private takeSize(viewer: Viewer): void {
     if (!this.session || !this.agent) return;
-    if (this.session.cols === viewer.cols && this.session.rows === viewer.rows) return;
+    const current = this.requestedGrid ?? this.session;
+    if (current.cols === viewer.cols && current.rows === viewer.rows) return;
+    this.requestedGrid = { cols: viewer.cols, rows: viewer.rows };
     this.sendAgent({ type: 'resize', cols: viewer.cols, rows: viewer.rows });
   }
 

@@ -162,7 +162,7 @@ export default function SessionPage({ share, link }: { share: ShareLocation; lin
           keyBar: showKeyBar,
           onKeyBar: (on) => updatePrefs({ keyBar: on }),
           onPaste: canPaste ? pasteFromClipboard : null,
-          onUseMySize: readOnly ? null : () => connection.sendResize(),
+          onUseMySize: readOnly ? null : () => connection.sendResize({ force: true }),
           live,
           isMac,
         }}

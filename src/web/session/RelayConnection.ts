@@ -39,6 +39,8 @@ export class RelayConnection {
   private toastTimer: ReturnType<typeof setTimeout> | null = null;
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private running = false;
+  /** The size this page last offered the PTY (hello or resize): layout changes that keep it are not news. */
+  private lastOffered: { cols: number; rows: number } | null = null;
 
   constructor(private readonly options: RelayConnectionOptions) {}
 
@@ -115,10 +117,17 @@ export class RelayConnection {
     this.dispatch({ type: 'toast', text, now: Date.now(), ms });
   }
 
-  /** Ask the relay to size the PTY to this page (window resized, "use my window size"). */
-  sendResize(): void {
+  /**
+   * Offer this page's size to the PTY. A layout change (a banner, the status bar
+   * reflowing) that leaves the proposal as last offered sends nothing, so it never
+   * takes the grid back from whoever resized last; "use my window size" forces it.
+   */
+  sendResize({ force = false }: { force?: boolean } = {}): void {
     if (this.state.phase !== 'live' || this.state.readOnly || !this.sink) return;
-    this.send({ type: 'resize', ...this.sink.proposeSize() });
+    const size = this.sink.proposeSize();
+    const last = this.lastOffered;
+    if (!force && last && last.cols === size.cols && last.rows === size.rows) return;
+    if (this.send({ type: 'resize', ...size })) this.lastOffered = size;
   }
 
   // ---------------------------------------------------------------- internals
@@ -186,6 +195,7 @@ export class RelayConnection {
 
   private sendHello(): void {
     const size = this.sink?.proposeSize() ?? { cols: 80, rows: 24 };
+    this.lastOffered = size;
     const { sessionId, grant } = this.state;
     this.send({
       type: 'hello',
