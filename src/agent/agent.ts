@@ -41,7 +41,12 @@ export interface AgentOptions {
   onFatal?: (message: string) => void;
 }
 
-type PauseReason = 'relay' | 'screen' | 'socket';
+/**
+ * Why the PTY is not being read: the relay asked (every viewer is behind), the
+ * screen thread or the socket is backed up, or the relay has not yet acknowledged
+ * a window's worth of output.
+ */
+type PauseReason = 'relay' | 'screen' | 'socket' | 'window';
 
 export class Agent {
   private socket: WebSocket | null = null;
@@ -58,6 +63,10 @@ export class Agent {
   private stopped = false;
   private connectedOnce: Promise<void>;
   private markConnected: () => void = () => {};
+  /** Output window announced by the relay (null: an older relay, no window). */
+  private outputWindow: number | null = null;
+  /** Stream offset up to which the relay has acknowledged output. */
+  private outputAcked = 0;
 
   constructor(private readonly options: AgentOptions) {
     this.gate = options.passwordHash ? new PasswordGate(options.passwordHash) : null;
@@ -104,6 +113,8 @@ export class Agent {
     socket.on('open', () => {
       (socket as unknown as { _socket?: { setNoDelay(v: boolean): void } })._socket?.setNoDelay(true);
       const session = this.session;
+      this.outputWindow = null;
+      this.outputAcked = session?.streamOffset ?? 0;
       this.send({
         type: 'agent_hello',
         v: PROTOCOL_VERSION,
@@ -133,6 +144,7 @@ export class Agent {
       if (this.socket === socket) this.socket = null;
       this.pauseReasons.delete('relay');
       this.pauseReasons.delete('socket');
+      this.pauseReasons.delete('window');
       this.applyPause();
       if (code === CloseCode.UNAUTHENTICATED) {
         const message = `relay refused this agent's machine key (${reason.toString() || 'unauthenticated'}); enroll again`;
@@ -174,6 +186,7 @@ export class Agent {
     switch (message.type) {
       case 'agent_welcome':
         this.attempt = 0;
+        this.outputWindow = message.outputWindow ?? null;
         this.options.log.info('connected to relay', { machine: message.machineId });
         this.markConnected();
         break;
@@ -191,6 +204,13 @@ export class Agent {
         break;
       case 'grant_check':
         this.send({ type: 'grant_result', reqId: message.reqId, ok: this.gate?.checkGrant(message.linkId, message.grant) ?? true });
+        break;
+      case 'output_ack':
+        this.outputAcked = Math.max(this.outputAcked, message.offset);
+        if (this.pauseReasons.has('window') && this.unacknowledged() < (this.outputWindow ?? 0) / 2) {
+          this.pauseReasons.delete('window');
+          this.applyPause();
+        }
         break;
       case 'flow':
         if (message.paused) this.pauseReasons.add('relay');
@@ -213,6 +233,7 @@ export class Agent {
       return;
     }
     this.history.reset(0);
+    this.outputAcked = 0; // a new shell's stream starts at offset 0
     this.screen = new ThreadedScreen(cols, rows, () => this.onScreenDrained());
     const session = new PtySession(this.options.shell ?? defaultShell(), cols, rows, {
       onOutput: (offset, data) => this.onOutput(offset, data),
@@ -245,11 +266,20 @@ export class Agent {
     if (socket?.readyState === WebSocket.OPEN) {
       socket.send(encodeOffsetFrame(Frame.OUTPUT, offset, data));
       if (socket.bufferedAmount > AGENT_SOCKET_HIGH_WATER) this.pauseForSocket(socket);
+      if (this.outputWindow !== null && this.unacknowledged() > this.outputWindow) {
+        this.pauseReasons.add('window');
+        this.applyPause();
+      }
     }
     if (this.screen && this.screen.backlog > AGENT_SCREEN_HIGH_WATER) {
       this.pauseReasons.add('screen');
       this.applyPause();
     }
+  }
+
+  /** Output sent on this connection that the relay has not acknowledged yet. */
+  private unacknowledged(): number {
+    return (this.session?.streamOffset ?? 0) - this.outputAcked;
   }
 
   private onScreenDrained(): void {

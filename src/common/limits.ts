@@ -16,6 +16,12 @@ export const VIEWER_SKIP_AHEAD = 1024 * 1024;
 export const ACK_EVERY = 32 * 1024;
 /** Bytes queued to the headless screen (its own thread) before the PTY is paused. */
 export const AGENT_SCREEN_HIGH_WATER = 4 * 1024 * 1024;
+/**
+ * Output an agent may have sent that the relay has not yet taken into its replay
+ * buffer. Kernel socket buffers on loopback hold megabytes, so without this bound a
+ * relay's pause arrives after the replay buffer has already been overrun.
+ */
+export const AGENT_OUTPUT_WINDOW = 1024 * 1024;
 /** Bytes queued on the agent→relay socket before the PTY is paused. */
 export const AGENT_SOCKET_HIGH_WATER = 512 * 1024;
 /** Scrollback kept in the agent's screen and in each browser. */

@@ -166,7 +166,10 @@ export type AgentToRelay =
 
 /** Messages the relay sends to an agent as text frames. */
 export type RelayToAgent =
-  | { type: 'agent_welcome'; machineId: string }
+  /** `outputWindow`: the agent keeps at most this much output unacknowledged (absent: no limit, an older relay). */
+  | { type: 'agent_welcome'; machineId: string; outputWindow?: number }
+  /** The relay has taken the session's output up to this stream offset. */
+  | { type: 'output_ack'; offset: number }
   /** Spawn the shell at this size if none runs; resize it otherwise. */
   | { type: 'start'; cols: number; rows: number }
   | { type: 'resize'; cols: number; rows: number }

@@ -2,6 +2,7 @@
 // streams output and answers the hub's requests. One live connection per machine.
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
+import { AGENT_OUTPUT_WINDOW } from '../common/limits.js';
 import { CloseCode, Frame, PROTOCOL_VERSION, TokenPrefix, decodeFrame, parseAgentMessage } from '../common/protocol.js';
 import type { Logger } from '../platform/log.js';
 import { hashSecret } from '../platform/secrets.js';
@@ -65,7 +66,7 @@ export function handleAgentSocket(socket: WebSocket, req: IncomingMessage, deps:
     await deps.store.touchMachine(machine.id, hello.hostname, deps.clock.now());
     machineId = machine.id;
     link = { peer, hostname: hello.hostname, requiresPassword: hello.requiresPassword };
-    peer.sendJson({ type: 'agent_welcome', machineId: machine.id });
+    peer.sendJson({ type: 'agent_welcome', machineId: machine.id, outputWindow: AGENT_OUTPUT_WINDOW });
     deps.hubs.obtain(machine.id).setAgent(link, hello.session);
     deps.onAgentOnline?.(machine.id, hello.requiresPassword);
   };

@@ -110,3 +110,13 @@ describe('MachineHub grid', () => {
     expect(sizes(agentPeer)).toEqual(['120x40']);
   });
 });
+
+describe('MachineHub output window', () => {
+  it('acknowledges the agent\'s output every quarter window, by stream offset', () => {
+    const { hub, agentPeer, link } = setup();
+    addViewer(hub, 'v1');
+    flood(hub, link, 1024 * 1024);
+    const acks = agentPeer.json.filter((m) => m.type === 'output_ack').map((m) => m.offset);
+    expect(acks).toEqual([256 * 1024, 512 * 1024, 768 * 1024, 1024 * 1024]);
+  });
+});

@@ -3,6 +3,7 @@
 // presence, the PTY grid and password gating. Holds no shell: the agent does.
 import { ByteRing } from '../common/byteRing.js';
 import {
+  AGENT_OUTPUT_WINDOW,
   RELAY_REPLAY_BYTES,
   VIEWER_HIGH_WATER,
   VIEWER_SKIP_AHEAD,
@@ -86,6 +87,8 @@ export class MachineHub {
    * with the session still at B's size) must not drop B.
    */
   private requestedGrid: { cols: number; rows: number } | null = null;
+  /** Stream offset last acknowledged to the agent (its output window, see AGENT_OUTPUT_WINDOW). */
+  private outputAcked = 0;
   private readonly ring = new ByteRing(RELAY_REPLAY_BYTES);
   private readonly viewers = new Map<string, Viewer>();
   private nextReqId = 1;
@@ -141,6 +144,7 @@ export class MachineHub {
     this.startRequested = false;
     this.agentPaused = false;
     this.requestedGrid = null;
+    this.outputAcked = session?.offset ?? 0;
     if (session) {
       this.session = { id: session.id, cols: session.cols, rows: session.rows };
       // History (HISTORY frame) follows and fills the ring up to session.offset.
@@ -194,6 +198,10 @@ export class MachineHub {
       this.ring.reset(offset);
     }
     this.ring.append(data);
+    if (this.ring.end - this.outputAcked >= AGENT_OUTPUT_WINDOW / 4) {
+      this.outputAcked = this.ring.end;
+      this.sendAgent({ type: 'output_ack', offset: this.ring.end });
+    }
     for (const viewer of this.viewers.values()) this.pump(viewer);
     this.updateFlow();
   }
@@ -204,6 +212,7 @@ export class MachineHub {
       case 'session_started': {
         this.session = { id: message.sessionId, cols: message.cols, rows: message.rows };
         this.requestedGrid = null;
+        this.outputAcked = 0;
         this.ring.reset(0);
         this.startRequested = false;
         for (const viewer of this.viewers.values()) {
