@@ -30,10 +30,24 @@ test('two pages — same link and another link to the same machine — share one
   await Promise.all([a.close(), b.close(), c.close()]);
 });
 
+test('the attach socket opened at boot is the one the session uses: one socket per page', async ({ page, env }) => {
+  const host = await freshHost(env);
+  const sockets: string[] = [];
+  page.on('websocket', (ws) => sockets.push(ws.url()));
+  await openLive(page, (await mintUrl(env, host)).url);
+  await typeInTerminal(page, 'echo one-socket-$((2*3))\n');
+  await expectScreen(page, 'one-socket-6');
+  expect(sockets).toHaveLength(1);
+});
+
 test('a bogus link shows the "not valid" page', async ({ page, env }) => {
+  const closed: Array<Promise<unknown>> = [];
+  page.on('websocket', (ws) => closed.push(new Promise((resolve) => ws.on('close', resolve))));
   await page.goto(`${env.relay.url}/share/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`);
   const problem = page.getByTestId('page-problem');
   await expect(problem).toHaveAttribute('data-reason', 'unknown');
+  // The socket opened at boot, in case the link was good, is closed by the problem page.
+  await Promise.all(closed);
   await expect(problem).toContainText(/not valid/i);
   await expect(problem).toContainText(/ask the person who sent you the link/i);
 });

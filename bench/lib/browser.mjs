@@ -53,15 +53,22 @@ function initScript() {
   window.WebSocket = class extends NativeWebSocket {
     constructor(...args) {
       super(...args);
-      const e = { url: String(args[0]).replace(/^wss?:\/\/[^/]+/, ''), created: performance.now(), open: null, first: null, attached: null };
+      const e = { url: String(args[0]).replace(/^wss?:\/\/[^/]+/, ''), created: performance.now(), open: null, first: null, attached: null, firstBinary: null, firstSend: null };
       wsLog.push(e);
       this.addEventListener('open', () => (e.open = performance.now()));
+      this.__benchLog = e;
       this.addEventListener('message', (m) => {
         const t = performance.now();
         if (e.first === null) e.first = t;
         if (e.attached === null && typeof m.data === 'string' && m.data.includes('"attached"')) e.attached = t;
+        if (e.firstBinary === null && typeof m.data !== 'string') e.firstBinary = t;
       });
     }
+  };
+  const nativeSend = NativeWebSocket.prototype.send;
+  NativeWebSocket.prototype.send = function (...args) {
+    if (this.__benchLog && this.__benchLog.firstSend === null) this.__benchLog.firstSend = performance.now();
+    return nativeSend.apply(this, args);
   };
   const bench = {
     ws: wsLog,

@@ -8,6 +8,7 @@ import { CheckingPage } from './pages/CheckingPage.js';
 import { ProblemPage } from './pages/ProblemPage.js';
 import type { ShareLocation } from './shareUrl.js';
 import { exposeTestHooks } from './testHooks.js';
+import { dropEarlySocket } from './session/earlyDial.js';
 
 let sessionModule: Promise<typeof import('./pages/SessionPage.js')> | null = null;
 /** The session page's code (xterm and all), fetched once; main.tsx starts it at boot. */
@@ -26,6 +27,9 @@ export function App({ share }: { share: ShareLocation | null }) {
 /** A page with no terminal: e2e hooks report its name. */
 function StaticPage({ name, node }: { name: string; node: ReactNode }) {
   useEffect(() => exposeTestHooks({ screenText: () => '', state: () => name }), [name]);
+  useEffect(() => {
+    if (name === 'problem') dropEarlySocket(); // no session from this page: the early attach socket is not needed
+  }, [name]);
   return node;
 }
 

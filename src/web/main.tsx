@@ -4,6 +4,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App, preloadSessionPage } from './App.js';
 import { fetchLinkInfo } from './api/linkLookup.js';
+import { dialEarly } from './session/earlyDial.js';
 import { loadPrefs } from './prefs/prefs.js';
 import { parseShareLocation } from './shareUrl.js';
 import { applyThemeAttribute } from './ui/theme.js';
@@ -15,9 +16,10 @@ const share = parseShareLocation(window.location);
 window.history.replaceState(window.history.state, '', window.location.href);
 
 const queryClient = new QueryClient();
-// Start the link lookup and the terminal code now, before React's first render: on a
+// Start the link lookup, the terminal code and the attach socket now, before React's first render: on a
 // cold open they are the critical path to the first prompt.
 if (share) {
+  dialEarly(share.wsUrl);
   void queryClient.prefetchQuery({ queryKey: ['link'], queryFn: ({ signal }) => fetchLinkInfo(share, signal) });
   void preloadSessionPage();
 }

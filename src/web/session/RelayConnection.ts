@@ -13,6 +13,7 @@ import {
   type ViewerToRelay,
 } from '../../common/protocol.js';
 import { acceptsInput, initialState, reduce, type ConnectionEvent, type ConnectionState } from './connectionState.js';
+import { takeEarlySocket } from './earlyDial.js';
 import { OutputStream, type TerminalSink } from './outputStream.js';
 
 export interface RelayConnectionOptions {
@@ -171,15 +172,17 @@ export class RelayConnection {
     if (!this.running) return;
     this.dropSocket();
     this.dispatch({ type: 'dialing' });
-    const socket = new WebSocket(this.options.wsUrl);
+    const socket = takeEarlySocket(this.options.wsUrl) ?? new WebSocket(this.options.wsUrl);
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
     this.lastSeen = Date.now();
-    socket.onopen = () => {
+    const opened = () => {
       if (socket !== this.socket) return;
       this.lastSeen = Date.now();
       this.sendHello();
     };
+    if (socket.readyState === WebSocket.OPEN) opened();
+    else socket.onopen = opened;
     socket.onmessage = (event: MessageEvent) => {
       if (socket !== this.socket) return;
       this.lastSeen = Date.now();

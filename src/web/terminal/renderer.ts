@@ -34,7 +34,10 @@ export function hasHardwareWebgl(): boolean {
 export function loadBestRenderer(terminal: Terminal, onChange: (kind: RendererKind) => void): IDisposable {
   let disposed = false;
   let addon: IDisposable | null = null;
-  if (hasHardwareWebgl()) {
+  // Probe after the current task: creating a WebGL context costs 10–20 ms, and on a
+  // cold open this task goes on to send the attach hello.
+  const probe = setTimeout(() => {
+    if (disposed || !hasHardwareWebgl()) return;
     void import('@xterm/addon-webgl')
       .then(({ WebglAddon }) => {
         if (disposed) return;
@@ -49,9 +52,10 @@ export function loadBestRenderer(terminal: Terminal, onChange: (kind: RendererKi
         onChange('webgl');
       })
       .catch(() => onChange('dom'));
-  }
+  }, 0);
   return {
     dispose: () => {
+      clearTimeout(probe);
       disposed = true;
       addon?.dispose();
       addon = null;
