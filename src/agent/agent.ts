@@ -46,6 +46,11 @@ export interface AgentOptions {
  * screen thread or the socket is backed up, or the relay has not yet acknowledged
  * a window's worth of output.
  */
+/** Longest a PTY read waits to share a frame with the next ones while output streams. */
+const OUTPUT_GATHER_MS = 4;
+/** A gathered frame goes out at once when it reaches this size. */
+const OUTPUT_GATHER_MAX = 64 * 1024;
+
 type PauseReason = 'relay' | 'screen' | 'socket' | 'window';
 
 export class Agent {
@@ -63,6 +68,12 @@ export class Agent {
   private stopped = false;
   private connectedOnce: Promise<void>;
   private markConnected: () => void = () => {};
+  /** PTY reads waiting to go out as one frame (see onOutput), from stream offset gatheredOffset. */
+  private gathered: Uint8Array[] = [];
+  private gatheredOffset = 0;
+  private gatheredBytes = 0;
+  private gatherTimer: NodeJS.Timeout | null = null;
+  private lastFlushAt = 0;
   /** Output window announced by the relay (null: an older relay, no window). */
   private outputWindow: number | null = null;
   /** Stream offset up to which the relay has acknowledged output. */
@@ -88,6 +99,7 @@ export class Agent {
     this.stopped = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     if (this.socketPoll) clearInterval(this.socketPoll);
+    if (this.gatherTimer) clearTimeout(this.gatherTimer);
     this.socket?.close(CloseCode.GOING_AWAY, 'agent stopping');
     const session = this.session;
     this.session = null;
@@ -112,6 +124,8 @@ export class Agent {
 
     socket.on('open', () => {
       (socket as unknown as { _socket?: { setNoDelay(v: boolean): void } })._socket?.setNoDelay(true);
+      // Output gathered for the old connection goes into the history the hello describes.
+      this.flushOutput(false);
       const session = this.session;
       this.outputWindow = null;
       this.outputAcked = session?.streamOffset ?? 0;
@@ -232,6 +246,7 @@ export class Agent {
       this.send({ type: 'session_started', sessionId: this.session.id, cols: this.session.cols, rows: this.session.rows });
       return;
     }
+    this.flushOutput();
     this.history.reset(0);
     this.outputAcked = 0; // a new shell's stream starts at offset 0
     this.screen = new ThreadedScreen(cols, rows, () => this.onScreenDrained());
@@ -239,6 +254,7 @@ export class Agent {
       onOutput: (offset, data) => this.onOutput(offset, data),
       onExit: (exitCode, signal) => {
         if (this.session !== session) return;
+        this.flushOutput(); // the last output goes out before the news that the shell ended
         this.session = null;
         this.screen?.dispose();
         this.screen = null;
@@ -259,11 +275,39 @@ export class Agent {
     this.send({ type: 'resized', cols: this.session.cols, rows: this.session.rows });
   }
 
+  /**
+   * A PTY read. After a quiet spell it goes out at once (a keystroke's echo waits for
+   * nothing); while output streams, reads (about 4 KB each) are gathered for up to
+   * OUTPUT_GATHER_MS into one frame, so relay, viewers and browsers handle a few large
+   * frames instead of thousands of small ones.
+   */
   private onOutput(offset: number, data: Uint8Array): void {
+    if (this.gathered.length === 0) this.gatheredOffset = offset;
+    this.gathered.push(data);
+    this.gatheredBytes += data.byteLength;
+    if (this.gatherTimer) {
+      if (this.gatheredBytes >= OUTPUT_GATHER_MAX) this.flushOutput();
+    } else if (performance.now() - this.lastFlushAt >= OUTPUT_GATHER_MS) {
+      this.flushOutput();
+    } else {
+      this.gatherTimer = setTimeout(() => this.flushOutput(), OUTPUT_GATHER_MS);
+    }
+  }
+
+  /** Hand gathered output to the history, the screen and (when `send`) the relay. */
+  private flushOutput(send = true): void {
+    if (this.gatherTimer) clearTimeout(this.gatherTimer);
+    this.gatherTimer = null;
+    this.lastFlushAt = performance.now();
+    if (this.gathered.length === 0) return;
+    const data = this.gathered.length === 1 ? this.gathered[0] : Buffer.concat(this.gathered);
+    const offset = this.gatheredOffset;
+    this.gathered = [];
+    this.gatheredBytes = 0;
     this.history.append(data);
     this.screen?.write(data);
     const socket = this.socket;
-    if (socket?.readyState === WebSocket.OPEN) {
+    if (send && socket?.readyState === WebSocket.OPEN) {
       socket.send(encodeOffsetFrame(Frame.OUTPUT, offset, data));
       if (socket.bufferedAmount > AGENT_SOCKET_HIGH_WATER) this.pauseForSocket(socket);
       if (this.outputWindow !== null && this.unacknowledged() > this.outputWindow) {

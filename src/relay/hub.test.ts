@@ -120,3 +120,19 @@ describe('MachineHub output window', () => {
     expect(acks).toEqual([256 * 1024, 512 * 1024, 768 * 1024, 1024 * 1024]);
   });
 });
+
+describe('MachineHub fan-out', () => {
+  it('viewers in step are sent one shared encoded frame per chunk; a new shell never reuses it', () => {
+    const { hub, link } = setup();
+    const a = addViewer(hub, 'a');
+    const b = addViewer(hub, 'b');
+    hub.agentOutput(link, 0, new Uint8Array([0x68, 0x69]));
+    expect(a.frames).toHaveLength(1);
+    expect(b.frames[0]).toBe(a.frames[0]);
+    hub.agentMessage(link, { type: 'session_started', sessionId: 'next', cols: 80, rows: 24 });
+    const c = addViewer(hub, 'c');
+    hub.agentOutput(link, 0, new Uint8Array([0x79, 0x6f]));
+    const fresh = decodeFrame(c.frames.at(-1)!)!;
+    expect(fresh.kind === Frame.OUTPUT && Buffer.from(fresh.data).toString()).toBe('yo');
+  });
+});

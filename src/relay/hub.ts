@@ -87,6 +87,8 @@ export class MachineHub {
    * with the session still at B's size) must not drop B.
    */
   private requestedGrid: { cols: number; rows: number } | null = null;
+  /** The last OUTPUT frame encoded for a viewer, reused for the others at the same offset. */
+  private lastFrame: { offset: number; bytes: number; frame: Uint8Array } | null = null;
   /** Stream offset last acknowledged to the agent (its output window, see AGENT_OUTPUT_WINDOW). */
   private outputAcked = 0;
   private readonly ring = new ByteRing(RELAY_REPLAY_BYTES);
@@ -148,10 +150,10 @@ export class MachineHub {
     if (session) {
       this.session = { id: session.id, cols: session.cols, rows: session.rows };
       // History (HISTORY frame) follows and fills the ring up to session.offset.
-      this.ring.reset(session.offset);
+      this.resetRing(session.offset);
     } else {
       this.session = null;
-      this.ring.reset(0);
+      this.resetRing(0);
     }
     this.log.info('agent online', { machine: this.machineId, session: session?.id ?? null });
     for (const viewer of this.viewers.values()) {
@@ -171,7 +173,7 @@ export class MachineHub {
   agentHistory(startOffset: number, data: Uint8Array): void {
     if (!this.session) return;
     if (startOffset + data.byteLength !== this.ring.end || this.ring.start !== this.ring.end) return;
-    this.ring.reset(startOffset);
+    this.resetRing(startOffset);
     this.ring.append(data);
     for (const viewer of this.viewers.values()) this.pump(viewer);
   }
@@ -195,7 +197,7 @@ export class MachineHub {
     if (offset !== this.ring.end) {
       // A gap means the agent and relay disagree about the stream: start over from a fresh screen.
       this.log.warn('output offset gap', { machine: this.machineId, expected: this.ring.end, got: offset });
-      this.ring.reset(offset);
+      this.resetRing(offset);
     }
     this.ring.append(data);
     if (this.ring.end - this.outputAcked >= AGENT_OUTPUT_WINDOW / 4) {
@@ -213,7 +215,7 @@ export class MachineHub {
         this.session = { id: message.sessionId, cols: message.cols, rows: message.rows };
         this.requestedGrid = null;
         this.outputAcked = 0;
-        this.ring.reset(0);
+        this.resetRing(0);
         this.startRequested = false;
         for (const viewer of this.viewers.values()) {
           if (viewer.phase === 'starting' || viewer.phase === 'waiting') this.enterStream(viewer);
@@ -223,7 +225,7 @@ export class MachineHub {
       case 'session_exit': {
         if (this.session?.id !== message.sessionId) break;
         this.session = null;
-        this.ring.reset(0);
+        this.resetRing(0);
         const detail = message.exitCode !== null ? ` (exit code ${message.exitCode})` : '';
         for (const viewer of [...this.viewers.values()]) {
           if (viewer.phase === 'password') continue;
@@ -461,12 +463,32 @@ export class MachineHub {
       viewer.sentOffset - viewer.ackedOffset < VIEWER_HIGH_WATER &&
       viewer.peer.bufferedAmount < MAX_VIEWER_BUFFERED
     ) {
-      const chunk = this.ring.read(viewer.sentOffset, MAX_OUTPUT_FRAME);
-      if (chunk.byteLength === 0) break;
-      viewer.peer.sendBinary(encodeOffsetFrame(Frame.OUTPUT, viewer.sentOffset, chunk));
-      this.metrics.bytesToViewers += chunk.byteLength;
-      viewer.sentOffset += chunk.byteLength;
+      const out = this.outputFrameAt(viewer.sentOffset);
+      if (!out) break;
+      viewer.peer.sendBinary(out.frame);
+      this.metrics.bytesToViewers += out.bytes;
+      viewer.sentOffset += out.bytes;
     }
+  }
+
+  /**
+   * The OUTPUT frame for the replay bytes from `offset`. Viewers that keep up all ask
+   * for the same range in turn: it is encoded once and the same bytes go to each socket.
+   */
+  private outputFrameAt(offset: number): { frame: Uint8Array; bytes: number } | null {
+    const end = Math.min(this.ring.end, offset + MAX_OUTPUT_FRAME);
+    const cached = this.lastFrame;
+    if (cached && cached.offset === offset && cached.offset + cached.bytes === end) return cached;
+    const chunk = this.ring.read(offset, MAX_OUTPUT_FRAME);
+    if (chunk.byteLength === 0) return null;
+    this.lastFrame = { offset, bytes: chunk.byteLength, frame: encodeOffsetFrame(Frame.OUTPUT, offset, chunk) };
+    return this.lastFrame;
+  }
+
+  /** Replay buffer starts over at `offset` (new shell, agent back, a gap): cached frames are stale. */
+  private resetRing(offset: number): void {
+    this.ring.reset(offset);
+    this.lastFrame = null;
   }
 
   /** Another live viewer that is not behind: the shell will not be paused for `viewer`. */
