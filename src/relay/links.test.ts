@@ -97,6 +97,23 @@ describe('live sessions', () => {
     expect(history.body[0].detached_at).not.toBeNull();
   });
 
+  it('a link is named as the guest got it (whole URL or token body); revoking twice says when it was revoked', async () => {
+    const first = (await env.mint('vps-audi')).body;
+    const byUrl = await env.api('DELETE', `/api/shares/${encodeURIComponent(first.url)}`);
+    expect(byUrl.status).toBe(200);
+    const twice = await env.api('DELETE', `/api/shares/${encodeURIComponent(first.url)}`);
+    expect(twice.status).toBe(404);
+    expect(twice.body.message).toMatch(/already revoked at \d{4}-/);
+    const second = (await env.mint('vps-audi')).body;
+    const byBody = await env.api('DELETE', `/api/shares/${second.token.slice(4)}`);
+    expect(byBody.body.id).toBe(byUrl.body.id === byBody.body.id ? 'never the same' : byBody.body.id);
+    // History takes the same references, and ended links too.
+    const history = await env.api('GET', `/api/shares/${encodeURIComponent(first.url)}/history`);
+    expect(history.status).toBe(200);
+    const byPrefix = await env.api('GET', `/api/shares/${byUrl.body.id.slice(0, 8)}/history`);
+    expect(byPrefix.status === 200 || byPrefix.body.code === 'AMBIGUOUS').toBe(true);
+  });
+
   it('expiry ends attached sessions exactly at expires_at (test clock)', async () => {
     const { body } = await env.mint('vps-audi', { ttl_hours: 1 });
     const viewer = TestViewer.share(env.relay.url, body.token);

@@ -161,24 +161,37 @@ export class LinkService {
     };
   }
 
-  /** Revoke by id, full token, or a unique prefix of either; ends live sessions at once. */
-  async revoke(operator: Operator, ref: string): Promise<Result<{ id: string; ended_sessions: number }>> {
-    const wanted = ref.trim();
-    if (wanted.length < 3) return fail(ErrorCode.BAD_REQUEST, 'give a share id, token, or a prefix of at least 3 characters');
+  /**
+   * The one share `ref` names in this workspace: its id, its token (as minted, or as the
+   * body or whole URL a guest was sent), or a unique prefix of the id or token.
+   */
+  private async findShare(operator: Operator, ref: string, includeEnded: boolean): Promise<Result<ShareWithMachine>> {
+    const wanted = shareRefToken(ref.trim());
+    if (wanted.length < 3) return fail(ErrorCode.BAD_REQUEST, 'give a share id, token, link, or a prefix of at least 3 characters');
     let matches: ShareWithMachine[];
     if (/^shr_[A-Za-z0-9_-]{20,}$/.test(wanted)) {
       const share = await this.store.shareByTokenHash(hashSecret(wanted));
-      matches = share && share.workspace_id === operator.workspaceId && share.revoked_at === null ? [share] : [];
+      matches = share && share.workspace_id === operator.workspaceId ? [share] : [];
     } else {
-      matches = await this.store.sharesByPrefix(operator.workspaceId, wanted);
+      matches = await this.store.sharesByPrefix(operator.workspaceId, wanted, includeEnded);
     }
-    if (matches.length === 0) return fail(ErrorCode.NOT_FOUND, `no active share matches "${wanted}"`);
+    if (!includeEnded && matches.length === 1 && matches[0].revoked_at !== null) {
+      return fail(ErrorCode.NOT_FOUND, `${matches[0].id} was already revoked at ${iso(matches[0].revoked_at)}`);
+    }
+    if (matches.length === 0) return fail(ErrorCode.NOT_FOUND, `no ${includeEnded ? '' : 'active '}share matches "${ref.trim()}"`);
     if (matches.length > 1) {
-      return fail(ErrorCode.AMBIGUOUS, `"${wanted}" matches ${matches.length} shares: ${matches.map((m) => m.id).join(', ')}`, {
+      return fail(ErrorCode.AMBIGUOUS, `"${ref.trim()}" matches ${matches.length} shares: ${matches.map((m) => m.id).join(', ')}`, {
         candidates: matches.map((m) => m.id),
       });
     }
-    const share = matches[0];
+    return { ok: true, value: matches[0] };
+  }
+
+  /** Revoke by id, token, link, or a unique prefix; ends live sessions at once. */
+  async revoke(operator: Operator, ref: string): Promise<Result<{ id: string; ended_sessions: number }>> {
+    const found = await this.findShare(operator, ref, false);
+    if (!found.ok) return found;
+    const share = found.value;
     await this.store.revokeShare(share.id, this.clock.now());
     this.disarmExpiry(share.id);
     const message = 'This link was revoked by the person who shared it.';
@@ -188,9 +201,11 @@ export class LinkService {
     return { ok: true, value: { id: share.id, ended_sessions: ended } };
   }
 
-  async history(operator: Operator, shareId: string) {
-    const share = await this.store.shareById(operator.workspaceId, shareId);
-    if (!share) return fail(ErrorCode.NOT_FOUND, `no share ${shareId} in this workspace`);
+  /** Who attached through a share (ended ones too), by the same references as revoke. */
+  async history(operator: Operator, ref: string) {
+    const found = await this.findShare(operator, ref, true);
+    if (!found.ok) return found;
+    const share = found.value;
     return {
       ok: true as const,
       value: (await this.store.attachHistory(share.id)).map((a) => ({
@@ -275,4 +290,13 @@ export class LinkService {
   sweepNow(): Promise<number> {
     return this.store.sweepExpired(this.clock.now());
   }
+}
+
+/** A share link or the token body copied out of one, as the token; anything else unchanged. */
+export function shareRefToken(ref: string): string {
+  const inUrl = /\/share\/([A-Za-z0-9_-]{20,200})\/?(?:[?#].*)?$/.exec(ref);
+  if (inUrl) return TokenPrefix.share + inUrl[1];
+  // A bare token body is long and has no prefix; ids (s_…) and token prefixes (shr_…) keep theirs.
+  if (/^[A-Za-z0-9_-]{24,200}$/.test(ref) && !ref.startsWith('s_') && !ref.startsWith(TokenPrefix.share)) return TokenPrefix.share + ref;
+  return ref;
 }

@@ -221,12 +221,11 @@ export class Store {
    * Unrevoked shares of a workspace whose id or token prefix starts with `ref`, or whose
    * prefix `ref` starts with. Matched here, not in SQL: LIKE's case rules differ by engine.
    */
-  async sharesByPrefix(workspaceId: string, ref: string): Promise<ShareWithMachine[]> {
-    const rows = await this.sharesWithMachine()
-      .where('s.workspace_id', '=', workspaceId)
-      .where('s.revoked_at', 'is', null)
-      .where('s.deleted_at', 'is', null)
-      .execute();
+  /** Shares whose id or token prefix starts with `ref`: live ones only, unless `includeEnded`. */
+  async sharesByPrefix(workspaceId: string, ref: string, includeEnded = false): Promise<ShareWithMachine[]> {
+    let query = this.sharesWithMachine().where('s.workspace_id', '=', workspaceId);
+    if (!includeEnded) query = query.where('s.revoked_at', 'is', null).where('s.deleted_at', 'is', null);
+    const rows = await query.execute();
     return rows.filter((s) => s.id.startsWith(ref) || s.token_prefix.startsWith(ref) || ref.startsWith(s.token_prefix));
   }
 
