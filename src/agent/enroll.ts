@@ -10,7 +10,8 @@ export async function ensureEnrolled(options: {
   operatorKey: () => string;
 }): Promise<AgentState> {
   const existing = loadAgentState(options.stateFile);
-  const hostname = options.hostname ?? osHostname();
+  // A name given once (--hostname) sticks: a later run without the flag must not rename the machine.
+  const hostname = options.hostname ?? existing?.hostname ?? machineName();
   if (existing && existing.relay === options.relayUrl) {
     if (existing.hostname !== hostname) {
       existing.hostname = hostname;
@@ -37,4 +38,10 @@ export async function ensureEnrolled(options: {
   };
   saveAgentState(options.stateFile, state);
   return state;
+}
+
+/** This machine's hostname in the form the relay accepts (letters, digits, `._-`). */
+export function machineName(raw = osHostname()): string {
+  const cleaned = raw.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 253);
+  return cleaned === '' ? 'machine' : cleaned;
 }

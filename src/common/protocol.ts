@@ -340,13 +340,21 @@ export function parseViewerMessage(text: string): ViewerToRelay | null {
   }
 }
 
+/**
+ * A machine name as enrolment and agents may give it: letters, digits, dot, dash and
+ * underscore. It is printed in operators' terminals and guests' pages, so nothing else.
+ */
+export function isValidHostname(value: unknown): value is string {
+  return typeof value === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(value);
+}
+
 /** Validate an agent's text frame. Null means BAD_MESSAGE. */
 export function parseAgentMessage(text: string): AgentToRelay | null {
   const m = parseJson(text);
   if (!m) return null;
   switch (m.type) {
     case 'agent_hello': {
-      if (!isNum(m.v) || !isStr(m.machineId, 100) || !isStr(m.machineKey, 200) || !isStr(m.hostname, 253)) return null;
+      if (!isNum(m.v) || !isStr(m.machineId, 100) || !isStr(m.machineKey, 200) || !isValidHostname(m.hostname)) return null;
       if (typeof m.requiresPassword !== 'boolean') return null;
       let session: { id: string; offset: number; cols: number; rows: number } | null = null;
       if (m.session !== null) {

@@ -35,7 +35,7 @@ describe('checkTtlHours', () => {
   it('takes whole hours 0..max', () => {
     expect(checkTtlHours(0)).toEqual({ ok: true, hours: 0 });
     expect(checkTtlHours(4)).toEqual({ ok: true, hours: 4 });
-    for (const bad of [-1, 1.5, '4', null, MAX_TTL_HOURS + 1, Number.NaN]) expect(checkTtlHours(bad).ok).toBe(false);
+    for (const bad of [-1, -0, 1.5, '4', null, MAX_TTL_HOURS + 1, Number.NaN]) expect(checkTtlHours(bad).ok).toBe(false);
   });
 });
 

@@ -40,7 +40,8 @@ function checkHours(hours: number, bad: (why: string) => TtlResult): TtlResult {
 
 /** Validate a numeric `ttl_hours` (agent tool, HTTP API): a whole number 0..MAX. */
 export function checkTtlHours(value: unknown): TtlResult {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_TTL_HOURS) {
+  // -0 is "negative" as the CLI reads it: it must not become "never expires".
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || Object.is(value, -0) || value > MAX_TTL_HOURS) {
     return { ok: false, error: `ttl_hours must be a whole number from 0 (never) to ${MAX_TTL_HOURS}` };
   }
   return { ok: true, hours: value };

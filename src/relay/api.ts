@@ -2,7 +2,7 @@
 // the operator's mint / list / revoke / history / machines (operator key).
 // A share token opens nothing but its own lookup; every other route needs a key.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ErrorCode, TokenPrefix, type LinkInfo } from '../common/protocol.js';
+import { ErrorCode, TokenPrefix, isValidHostname, type LinkInfo } from '../common/protocol.js';
 import { DEFAULT_TTL_HOURS, checkTtlHours, parseTtl } from '../common/ttl.js';
 import { hashSecret, newSecret } from '../platform/secrets.js';
 import type { AdjustableClock, Clock } from './clock.js';
@@ -123,9 +123,9 @@ async function mintShare(req: IncomingMessage, res: ServerResponse, operator: Op
 
 async function enrollMachine(req: IncomingMessage, res: ServerResponse, operator: Operator, deps: ApiDeps): Promise<void> {
   const parsed = await readJsonBody(req);
-  if (!parsed.ok) return sendError(res, ErrorCode.BAD_REQUEST, 'body must be a small JSON object');
+  if (!parsed.ok) return sendError(res, parsed.tooLarge ? ErrorCode.TOO_LARGE : ErrorCode.BAD_REQUEST, 'body must be a small JSON object');
   const hostname = parsed.body.hostname;
-  if (typeof hostname !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(hostname)) {
+  if (!isValidHostname(hostname)) {
     return sendError(res, ErrorCode.BAD_REQUEST, '"hostname" must be a hostname');
   }
   const machineKey = newSecret(TokenPrefix.machineKey);

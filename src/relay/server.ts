@@ -11,7 +11,7 @@ import { hashSecret, newSecret } from '../platform/secrets.js';
 import { handleAgentSocket } from './agentGateway.js';
 import { handleApi } from './api.js';
 import { AdjustableClock, systemClock, type Clock } from './clock.js';
-import { sendError, sendJson } from './httpUtil.js';
+import { SECURITY_HEADERS, sendError, sendJson } from './httpUtil.js';
 import { Cluster } from './cluster.js';
 import { LinkService } from './links.js';
 import { RelayMetrics } from './metrics.js';
@@ -102,11 +102,12 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   };
 
   const server: Server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://relay').pathname;
+    const path = requestPath(req);
+    if (path === null) return sendError(res, ErrorCode.BAD_REQUEST, 'malformed request target');
     if (path === '/healthz') return sendJson(res, 200, { ok: true });
     if (path === '/readyz') return sendJson(res, draining ? 503 : 200, { ready: !draining });
     if (path === '/metrics') {
-      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4', 'Cache-Control': 'no-store' });
+      res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; version=0.0.4', 'Cache-Control': 'no-store' });
       res.end(metrics.render({ ...hubs.gauges(), draining }));
       return;
     }
@@ -125,22 +126,26 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   const viewerWss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024, perMessageDeflate: false });
   const agentWss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024, perMessageDeflate: false });
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    const path = new URL(req.url ?? '/', 'http://relay').pathname;
+    // A client may reset a socket we are refusing: that error must not reach the process.
+    socket.on('error', (error) => log.debug('upgrade socket error', { error: error.message }));
+    const refuse = (status: string) => socket.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+    const path = requestPath(req);
+    if (path === null) return refuse('400 Bad Request');
     if (draining) {
       // Load balancers see /readyz fail; stragglers are told to go elsewhere.
-      socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n');
+      refuse('503 Service Unavailable');
       return;
     }
     if (path.endsWith(WS_PATH.attach)) {
       if (!originAllowed(req, publicUrl)) {
-        socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n');
+        refuse('403 Forbidden');
         return;
       }
       viewerWss.handleUpgrade(req, socket, head, (ws) => handleViewerSocket(ws, req, deps));
     } else if (path.endsWith(WS_PATH.agent)) {
       agentWss.handleUpgrade(req, socket, head, (ws) => handleAgentSocket(ws, req, deps));
     } else {
-      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+      refuse('404 Not Found');
     }
   });
 
@@ -219,4 +224,13 @@ async function bootstrapWorkspace(store: Store, dataDir: string, clock: Clock, l
   chmodSync(keyFile, 0o600);
   log.info('created workspace and operator key', { workspace: workspace.id, key_file: keyFile });
   return key;
+}
+
+/** The request's path, or null when its target is not a URL path at all (`//[`, …). */
+function requestPath(req: IncomingMessage): string | null {
+  try {
+    return new URL(req.url ?? '/', 'http://relay').pathname;
+  } catch {
+    return null;
+  }
 }

@@ -26,7 +26,8 @@ interface CachedFile {
 }
 
 export class StaticFiles {
-  private readonly cache = new Map<string, CachedFile | null>();
+  /** Files found so far (bounded by what dist/web holds). */
+  private readonly cache = new Map<string, CachedFile>();
 
   constructor(private readonly root: string) {}
 
@@ -67,7 +68,8 @@ export class StaticFiles {
   }
 
   private load(relative: string): CachedFile | null {
-    if (this.cache.has(relative)) return this.cache.get(relative)!;
+    const cached = this.cache.get(relative);
+    if (cached) return cached;
     const full = normalize(join(this.root, relative));
     let entry: CachedFile | null = null;
     if (full.startsWith(normalize(this.root)) && existsSync(full)) {
@@ -77,7 +79,8 @@ export class StaticFiles {
       entry = { body, type, gzip: compressible ? gzipSync(body, { level: 9 }) : null };
     }
     // index.html is cached too: a rebuild needs a relay restart, as with any deploy.
-    this.cache.set(relative, entry);
+    // Misses are not cached: anyone can ask for endless made-up names.
+    if (entry) this.cache.set(relative, entry);
     return entry;
   }
 }

@@ -2,7 +2,7 @@
 import { callApi } from '../apiClient.js';
 import { UsageError, parseArgs } from '../args.js';
 import { operatorKeyOf, relayUrlOf } from '../config.js';
-import { fail, type CommandIO } from '../io.js';
+import { fail, printable, type CommandIO } from '../io.js';
 import type { ShareListing } from '../../relay/links.js';
 
 interface AttachEntry { kind: string; client_addr: string; user_agent: string; attached_at: string; detached_at: string | null }
@@ -45,7 +45,8 @@ export async function sharesCommand(argv: string[], io: CommandIO): Promise<numb
   return 0;
 }
 
-export function table(headers: string[], rows: string[][]): string {
+export function table(headers: string[], raw: string[][]): string {
+  const rows = raw.map((r) => r.map(printable));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   return [line(headers), ...rows.map(line)].join('\n');
