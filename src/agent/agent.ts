@@ -59,7 +59,8 @@ export class Agent {
   private screen: ThreadedScreen | null = null;
   private readonly history = new ByteRing(AGENT_HISTORY_BYTES);
   private readonly pauseReasons = new Set<PauseReason>();
-  private readonly gate: PasswordGate | null;
+  private gate: PasswordGate | null;
+  private passwordHash: string | undefined;
   private attempt = 0;
   private readonly relayUrls: string[];
   private relayIndex = 0;
@@ -80,6 +81,7 @@ export class Agent {
   private outputAcked = 0;
 
   constructor(private readonly options: AgentOptions) {
+    this.passwordHash = options.passwordHash;
     this.gate = options.passwordHash ? new PasswordGate(options.passwordHash) : null;
     this.relayUrls = options.relayUrl.split(',').map((u) => u.trim()).filter(Boolean);
     this.connectedOnce = new Promise((resolve) => (this.markConnected = resolve));
@@ -88,6 +90,19 @@ export class Agent {
   start(): Promise<void> {
     this.connect();
     return this.connectedOnce;
+  }
+
+  /**
+   * The machine password changed while running (`agent set-password`). Earlier grants
+   * die with the old gate; the connection is renewed so the relay learns the new rule
+   * and asks everyone attached for the password — live sessions are no exception.
+   */
+  setPasswordHash(hash: string | undefined): void {
+    if (hash === this.passwordHash) return;
+    this.passwordHash = hash;
+    this.gate = hash ? new PasswordGate(hash) : null;
+    this.options.log.info(hash ? 'machine password changed' : 'machine password removed');
+    this.socket?.close(CloseCode.GOING_AWAY, 'machine password changed');
   }
 
   get shellPid(): number | null {

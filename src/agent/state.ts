@@ -1,6 +1,6 @@
 // The agent's own state file: which relay, its machine id and key (so the id
 // stays the same across restarts), and the machine password's scrypt hash.
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, unwatchFile, watchFile, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface AgentState {
@@ -24,4 +24,20 @@ export function saveAgentState(file: string, state: AgentState): void {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   writeFileSync(file, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
   chmodSync(file, 0o600);
+}
+
+/**
+ * Call `onChange` with the password hash whenever `set-password` rewrites the state
+ * file (polled: the file is replaced, not edited in place). Returns a stop function.
+ */
+export function watchPasswordHash(file: string, onChange: (hash: string | undefined) => void, intervalMs = 1000): () => void {
+  const listener = () => {
+    try {
+      onChange(loadAgentState(file)?.password_hash);
+    } catch {
+      // half-written or damaged: the next change will tell
+    }
+  };
+  watchFile(file, { interval: intervalMs, persistent: false }, listener);
+  return () => unwatchFile(file, listener);
 }

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../agent/password.js';
 import { TestViewer, startTestRelay, type TestRelay } from '../testing/harness.js';
 
 let env: TestRelay;
@@ -225,6 +226,26 @@ describe('access', () => {
     const other = TestViewer.share(env.relay.url, await token('locked'), undefined, { grant: attached.grant });
     expect((await other.untilMessage('password')).status).toBe('required');
     other.close();
+  });
+
+  it('a password set while people are attached applies at once: they are asked for it, then resume the same shell', async () => {
+    const hostname = `late-lock-${++boxes}`;
+    const { agent } = await env.startAgent({ hostname });
+    const v = TestViewer.share(env.relay.url, await token(hostname));
+    const first = await v.untilMessage('attached');
+    await v.type('export MARK=kept-$((3*3))\r');
+    agent.setPasswordHash(await hashPassword('new secret pw'));
+    await v.until(() => v.messages.some((m) => m.type === 'password' && m.status === 'required'), 'asked for the new password');
+    const attachedBefore = v.messages.filter((m) => m.type === 'attached').length;
+    v.sendJson({ type: 'password', password: 'wrong one' });
+    await v.until(() => v.messages.some((m) => m.type === 'password' && m.status === 'wrong'), 'wrong');
+    v.sendJson({ type: 'password', password: 'new secret pw' });
+    await v.until(() => v.messages.filter((m) => m.type === 'attached').length > attachedBefore, 'attached again');
+    const again = v.messages.filter((m) => m.type === 'attached').at(-1)!;
+    expect(again.type === 'attached' && first.type === 'attached' && again.sessionId === first.sessionId).toBe(true);
+    await v.type('echo $MARK\r');
+    await v.untilText('kept-9\r\n');
+    v.close();
   });
 
   it('the operator attaches with the operator key and pairs with a guest', async () => {

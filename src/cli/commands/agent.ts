@@ -6,7 +6,7 @@ import { Agent } from '../../agent/agent.js';
 import { ensureEnrolled } from '../../agent/enroll.js';
 import { hashPassword } from '../../agent/password.js';
 import type { ShellCommand } from '../../agent/ptySession.js';
-import { loadAgentState, saveAgentState } from '../../agent/state.js';
+import { loadAgentState, saveAgentState, watchPasswordHash } from '../../agent/state.js';
 import { createLogger } from '../../platform/log.js';
 import { UsageError, parseArgs, type ParsedArgs } from '../args.js';
 import { dataDirOf, operatorKeyOf, relayUrlOf } from '../config.js';
@@ -56,8 +56,11 @@ export async function agentCommand(argv: string[], io: CommandIO): Promise<numbe
     onFatal: (m) => fatal?.(m),
   });
   void agent.start();
+  // `agent set-password` while this runs takes effect within a second (not with --password-file).
+  const unwatch = args.flags['password-file'] ? () => {} : watchPasswordHash(stateFile, (hash) => agent.setPasswordHash(hash));
   io.err(`termlink agent for ${state.hostname} (${state.machine_id}) dialing ${relayUrl}${passwordHash ? '; password required' : ''}`);
   const outcome = await Promise.race([untilSignal(), fatalSeen.then((m) => ({ fatal: m }))]);
+  unwatch();
   await agent.stop();
   if (typeof outcome === 'object') {
     io.err(`termlink agent: ${outcome.fatal}`);
@@ -82,6 +85,6 @@ async function setPassword(args: ParsedArgs, io: CommandIO): Promise<number> {
   }
   state.password_hash = await hashPassword(first);
   saveAgentState(stateFile, state);
-  io.err('password set; restart the agent for it to take effect');
+  io.err('password set; a running agent applies it within a second and asks everyone attached for it');
   return 0;
 }

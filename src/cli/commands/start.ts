@@ -11,6 +11,7 @@ import { dataDirOf, operatorKeyOf, portOf } from '../config.js';
 import type { CommandIO } from '../io.js';
 import { untilSignal } from '../lifecycle.js';
 import { agentStateFile, shellOf } from './agent.js';
+import { watchPasswordHash } from '../../agent/state.js';
 
 export async function startCommand(argv: string[], io: CommandIO): Promise<number> {
   const args = parseArgs(argv, { values: ['port', 'data-dir', 'public-url', 'hostname', 'shell', 'ttl'], booleans: ['test-clock'] });
@@ -43,9 +44,11 @@ export async function startCommand(argv: string[], io: CommandIO): Promise<numbe
     log: createLogger('agent', logLevel),
   });
   await agent.start();
+  const unwatch = watchPasswordHash(agentStateFile(args), (hash) => agent.setPasswordHash(hash));
   const minted = await callApi<MintedShare>(relay.url, operatorKeyOf(args), 'POST', '/api/shares', { host: state.machine_id, ttl_hours: 24 });
   if (!minted.ok) {
     io.err(`termlink: could not mint the first link: ${minted.error.message}`);
+    unwatch();
     await agent.stop();
     await relay.close();
     return 1;
@@ -55,10 +58,13 @@ export async function startCommand(argv: string[], io: CommandIO): Promise<numbe
   io.out('');
   io.out(minted.value.url);
   io.out('');
-  io.out(`Mint more: npx termlink share ${state.hostname} --ttl 4h   (list: npx termlink shares, revoke: npx termlink revoke ID)`);
+  // The hint must work as typed from here: name a data directory that is not the default.
+  const dir = args.flags['data-dir'] ? ` --data-dir ${args.flags['data-dir']}` : '';
+  io.out(`Mint more: npx termlink share ${state.hostname} --ttl 4h${dir}   (list: npx termlink shares${dir}, revoke: npx termlink revoke ID${dir})`);
   io.out('Press Ctrl-C to stop; the shared shell stops with it.');
   await untilSignal();
   io.err('stopping…');
+  unwatch();
   await agent.stop();
   await relay.close();
   return 0;
