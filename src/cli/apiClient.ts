@@ -16,7 +16,7 @@ export async function callApi<T>(relayUrl: string, key: string, method: string, 
     return {
       ok: false,
       status: 0,
-      error: { code: 'AGENT_OFFLINE', message: `cannot reach the relay at ${relayUrl}: ${(error as Error).message}` } as ApiError,
+      error: { code: 'RELAY_UNREACHABLE', message: `cannot reach the relay at ${relayUrl}: ${(error as Error).message}` } as ApiError,
     };
   }
   const text = await response.text();

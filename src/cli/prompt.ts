@@ -1,15 +1,21 @@
 // Reading a secret from the terminal without echoing it (or one line from a pipe).
 
+let pipedLines: Promise<string[]> | null = null;
+
+async function readAllLines(stream: NodeJS.ReadableStream): Promise<string[]> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/);
+}
+
 export async function readSecretLine(prompt: string): Promise<string> {
   const stdin = process.stdin;
   process.stderr.write(prompt);
   if (!stdin.isTTY) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of stdin) {
-      chunks.push(chunk as Buffer);
-      if (Buffer.concat(chunks).includes(10)) break;
-    }
-    return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+    // Piped input (`printf 'pw\npw\n' | termlink agent set-password`): read it all once,
+    // then hand out one line per prompt. Breaking out of the stream would end it.
+    pipedLines ??= readAllLines(stdin);
+    return (await pipedLines).shift() ?? '';
   }
   stdin.setRawMode(true);
   stdin.resume();

@@ -21,6 +21,8 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   VERSION_MISMATCH: 'VERSION_MISMATCH',
   AGENT_OFFLINE: 'AGENT_OFFLINE',
+  /** The CLI could not reach the relay at all (never sent by a relay). */
+  RELAY_UNREACHABLE: 'RELAY_UNREACHABLE',
   WRONG_PASSWORD: 'WRONG_PASSWORD',
   LOCKED: 'LOCKED',
   READ_ONLY: 'READ_ONLY',

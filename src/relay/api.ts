@@ -40,7 +40,7 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, path:
   const operator = key ? await deps.links.operatorByKey(key) : null;
   if (!operator) {
     await deps.failures.fail(addr);
-    return sendError(res, ErrorCode.UNAUTHENTICATED, 'an operator API key is required (Authorization: Bearer tlk_…)');
+    return sendError(res, ErrorCode.UNAUTHENTICATED, key ? 'operator API key not valid' : 'an operator API key is required (Authorization: Bearer tlk_…)');
   }
 
   const shareRoute = /^\/api\/shares(?:\/([^/]+))?(\/history)?$/.exec(path);

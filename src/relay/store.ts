@@ -1,6 +1,7 @@
 // The share store: every query of termlink lives here, written once with Kysely
 // and run on SQLite (better-sqlite3, the default) or PostgreSQL (a cluster of
 // relays). Secrets arrive already hashed; this module never sees a plaintext token.
+import { chmodSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Generated } from 'kysely';
 import pg from 'pg';
@@ -53,6 +54,8 @@ export async function openStore(location: string): Promise<Store> {
     return Store.ready(db, 'postgres');
   }
   const file = new Database(location);
+  // Hashes only, but still nobody else's business: owner-only, like the data directory.
+  if (location !== ':memory:') chmodSync(location, 0o600);
   file.pragma('journal_mode = WAL');
   file.pragma('foreign_keys = ON');
   file.pragma('busy_timeout = 5000');
