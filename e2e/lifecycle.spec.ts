@@ -14,6 +14,10 @@ test('revoking a link while a guest is attached ends the session with a clear ba
   await expect(banner).toHaveAttribute('data-reason', 'revoked');
   await expect(banner).toContainText(/revoked/i);
   await expectScreen(page, 'keep-me-readable'); // the last output stays readable
+  // The bar no longer counts down or counts people for a session that is over.
+  await expect(page.getByTestId('session-over')).toHaveText('link revoked');
+  await expect(page.getByTestId('time-left')).toHaveCount(0);
+  await expect(page.getByTestId('presence-count')).toHaveCount(0);
 });
 
 test('a link expiring while attached ends the session at expires_at', async ({ page, env }) => {

@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LinkInfo } from '../../common/protocol.js';
 import { clampFontSize, loadPrefs, savePrefs, type Prefs } from '../prefs/prefs.js';
+import type { ConnectionState } from '../session/connectionState.js';
 import { RelayConnection } from '../session/RelayConnection.js';
 import { useConnection } from '../session/useConnection.js';
 import type { ShareLocation } from '../shareUrl.js';
@@ -150,6 +151,7 @@ export default function SessionPage({ share, link }: { share: ShareLocation; lin
         presence={state.presence}
         rttMs={state.rttMs}
         readOnly={readOnly}
+        over={overLabel(state)}
         fullscreen={fullscreenSupported() ? fullscreen : null}
         onFullscreen={toggleFullscreen}
         menu={{
@@ -229,4 +231,13 @@ export default function SessionPage({ share, link }: { share: ShareLocation; lin
 
 function problemReason(reason: string): ProblemReason {
   return reason === 'unknown' || reason === 'expired' || reason === 'revoked' || reason === 'rate_limited' ? reason : 'error';
+}
+
+/** What the status bar says once the session is over (null while it is not). */
+function overLabel(state: ConnectionState): string | null {
+  if (state.phase === 'failed') return 'not connected';
+  if (state.phase !== 'ended') return null;
+  if (state.reason === 'revoked') return 'link revoked';
+  if (state.reason === 'expired') return 'link expired';
+  return 'session ended';
 }

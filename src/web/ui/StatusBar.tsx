@@ -14,6 +14,8 @@ export interface StatusBarProps {
   fullscreen: boolean | null;
   onFullscreen: () => void;
   menu: SessionMenuProps;
+  /** The session is over: say why instead of a countdown and a head count that no longer hold. */
+  over: string | null;
 }
 
 function TimeLeft({ expiresAt }: { expiresAt: string | null }) {
@@ -28,7 +30,7 @@ function TimeLeft({ expiresAt }: { expiresAt: string | null }) {
 }
 
 export function StatusBar(props: StatusBarProps) {
-  const { hostname, expiresAt, presence, rttMs, readOnly, fullscreen, onFullscreen, menu } = props;
+  const { hostname, expiresAt, presence, rttMs, readOnly, fullscreen, onFullscreen, menu, over } = props;
   return (
     <header className="status-bar" data-testid="status-bar">
       <strong className="host" title="Machine">
@@ -39,13 +41,21 @@ export function StatusBar(props: StatusBarProps) {
           view only
         </span>
       )}
-      <TimeLeft expiresAt={expiresAt} />
-      <span data-testid="presence-count" title="People attached">
-        {presence === null ? '–' : presence} {presence === 1 ? 'person' : 'people'}
-      </span>
-      <span data-testid="rtt" className="optional" title="Round-trip time to the relay">
-        {rttMs === null ? '– ms' : `${rttMs} ms`}
-      </span>
+      {over !== null ? (
+        <span data-testid="session-over">{over}</span>
+      ) : (
+        <>
+          <TimeLeft expiresAt={expiresAt} />
+          <span data-testid="presence-count" title="People attached">
+            {presence === null ? '–' : presence} {presence === 1 ? 'person' : 'people'}
+          </span>
+          {rttMs !== null && (
+            <span data-testid="rtt" className="optional" title="Round-trip time to the relay">
+              {rttMs} ms
+            </span>
+          )}
+        </>
+      )}
       <span className="spacer" />
       {fullscreen !== null && (
         <button
