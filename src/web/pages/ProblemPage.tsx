@@ -17,7 +17,8 @@ const ASK = 'Ask the person who sent you the link for a new one.';
 
 function formatWhen(iso: string): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
+  // With the zone: the guest and the person who shared the link may be far apart.
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'long' });
 }
 
 export function ProblemPage({ reason, hostname, expiredAt, retryAt, message, onRetry }: ProblemPageProps) {
@@ -39,7 +40,7 @@ export function ProblemPage({ reason, hostname, expiredAt, retryAt, message, onR
       break;
     case 'offline':
       title = `${hostname ?? 'The machine'} is offline`;
-      body = `This page keeps checking and connects as soon as it is back. If it stays offline, ${ASK.charAt(0).toLowerCase()}${ASK.slice(1)}`;
+      body = 'This page keeps checking and connects as soon as it is back. If it stays offline, tell the person who sent you the link: the machine, not the link, needs attention.';
       break;
     case 'rate_limited': {
       const wait = retryAt ? Math.max(0, Math.ceil((retryAt - now) / 1000)) : null;
