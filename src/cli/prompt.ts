@@ -1,48 +1,59 @@
-// Reading a secret from the terminal without echoing it (or one line from a pipe).
+// Reading a secret from the terminal without echoing it (or line by line from a pipe).
+import { StringDecoder } from 'node:string_decoder';
 
-let pipedLines: Promise<string[]> | null = null;
+/** Read past the last answer (the rest of a pipe's chunk, keys typed ahead): the next prompt's. */
+let pending = '';
+let ended = false;
+const decoder = new StringDecoder('utf8');
 
-async function readAllLines(stream: NodeJS.ReadableStream): Promise<string[]> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/);
+/** The next chunk of stdin as text, or null at its end; stdin stays open (paused) for the next prompt. */
+function nextChunk(stdin: NodeJS.ReadStream): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const done = (value: string | null, error?: Error) => {
+      stdin.off('data', onData).off('end', onEnd).off('error', onError);
+      stdin.pause();
+      if (error) reject(error);
+      else resolve(value);
+    };
+    const onData = (chunk: Buffer) => done(decoder.write(chunk));
+    const onEnd = () => done(null);
+    const onError = (error: Error) => done(null, error);
+    stdin.on('data', onData).once('end', onEnd).once('error', onError);
+    stdin.resume();
+  });
 }
 
 export async function readSecretLine(prompt: string): Promise<string> {
   const stdin = process.stdin;
+  const tty = stdin.isTTY === true;
+  // Echo off before the prompt shows, so nothing typed in answer to it is ever echoed.
+  if (tty) stdin.setRawMode(true);
   process.stderr.write(prompt);
-  if (!stdin.isTTY) {
-    // Piped input (`printf 'pw\npw\n' | termlink agent set-password`): read it all once,
-    // then hand out one line per prompt. Breaking out of the stream would end it.
-    pipedLines ??= readAllLines(stdin);
-    return (await pipedLines).shift() ?? '';
-  }
-  stdin.setRawMode(true);
-  stdin.resume();
-  return new Promise((resolve, reject) => {
+  try {
     let text = '';
-    const onData = (data: Buffer) => {
-      for (const ch of data.toString('utf8')) {
+    for (;;) {
+      while (pending !== '') {
+        const ch = String.fromCodePoint(pending.codePointAt(0)!);
+        pending = pending.slice(ch.length);
         if (ch === '\r' || ch === '\n') {
-          finish();
-          resolve(text);
-          return;
+          if (ch === '\r' && pending.startsWith('\n')) pending = pending.slice(1);
+          return text;
         }
-        if (ch === '\u0003') {
-          finish();
-          reject(new Error('cancelled'));
-          return;
-        }
-        if (ch === '\u007f') text = text.slice(0, -1);
+        if (tty && ch === '\u0003') throw new Error('cancelled');
+        if (tty && ch === '\u007f') text = [...text].slice(0, -1).join('');
         else text += ch;
       }
-    };
-    const finish = () => {
-      stdin.off('data', onData);
+      const chunk = ended ? null : await nextChunk(stdin);
+      if (chunk === null) {
+        ended = true;
+        return text;
+      }
+      pending += chunk;
+    }
+  } finally {
+    if (tty) {
       stdin.setRawMode(false);
-      stdin.pause();
       process.stderr.write('\n');
-    };
-    stdin.on('data', onData);
-  });
+    }
+  }
 }

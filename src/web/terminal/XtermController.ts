@@ -15,6 +15,7 @@ import { FONT_SIZE, clampFontSize } from '../prefs/prefs.js';
 import type { TerminalSink } from '../session/outputStream.js';
 import { attachClipboard } from './clipboard.js';
 import { attachPinchZoom } from './pinch.js';
+import { attachTextInput } from './textInput.js';
 import { loadBestRenderer, type RendererKind } from './renderer.js';
 import { safeHttpUrl, sanitizeTitle } from './safeText.js';
 import { DARK, LIGHT } from './themes.js';
@@ -101,6 +102,7 @@ export class XtermController implements TerminalSink {
         },
       ),
       loadBestRenderer(this.terminal, (kind) => (this.rendererKind = kind)),
+      attachTextInput(this.terminal, host),
     );
     // View only: say so when someone types (xterm itself sends nothing while stdin is disabled).
     const onKey = (event: KeyboardEvent) => {
