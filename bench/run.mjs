@@ -4,6 +4,7 @@
 //   node bench/run.mjs              full run (~10–15 min on 2 cores)
 //   node bench/run.mjs --quick      smoke run: every figure, tiny sizes
 //   node bench/run.mjs --only echo,throughput
+//   node bench/run.mjs --report-only   rewrite RESULTS.md from the last full run (bench/.work/last.json)
 // Figures: echo (browser + protocol), throughput, flood, coldopen, fanout, memory,
 // cluster (3 relays on PostgreSQL + Redis behind nginx; skipped when those are missing).
 // Peers: ttyd from TTYD_BIN or PATH; WeTTY from bench/.work, installed there on first
@@ -30,6 +31,14 @@ import { clusterAvailability, clusterRun } from './figures/cluster.mjs';
 
 const FIGURES = ['echo', 'throughput', 'flood', 'coldopen', 'fanout', 'memory', 'cluster'];
 const argv = process.argv.slice(2);
+if (argv.includes('--report-only')) {
+  // Re-render RESULTS.md from the last full run's JSON (after changing the report's wording).
+  const { readFileSync } = await import('node:fs');
+  const last = JSON.parse(readFileSync(join(ROOT, 'bench', '.work', 'last.json'), 'utf8'));
+  writeReport(join(ROOT, 'bench', 'RESULTS.md'), last, availability());
+  console.log('rewrote bench/RESULTS.md from bench/.work/last.json');
+  process.exit(0);
+}
 const quick = argv.includes('--quick');
 const onlyArg = argv.find((a) => a.startsWith('--only'));
 const onlyValue = onlyArg?.includes('=') ? onlyArg.split('=')[1] : onlyArg ? argv[argv.indexOf(onlyArg) + 1] : null;
@@ -218,7 +227,9 @@ try {
 results.seconds = (Date.now() - started) / 1000;
 results.command = `npm run bench${argv.length ? ' -- ' + argv.join(' ') : ''}`;
 mkdirSync(join(ROOT, 'bench', '.work'), { recursive: true });
-writeFileSync(join(ROOT, 'bench', '.work', quick ? 'last-quick.json' : 'last.json'), JSON.stringify(results, null, 1));
+// Only a full run of every figure is what --report-only re-renders RESULTS.md from.
+const complete = !quick && only.length === FIGURES.length && out === join(ROOT, 'bench', 'RESULTS.md');
+writeFileSync(join(ROOT, 'bench', '.work', complete ? 'last.json' : quick ? 'last-quick.json' : 'last-partial.json'), JSON.stringify(results, null, 1));
 writeReport(out, results, avail);
 log(`wrote ${out} in ${results.seconds.toFixed(0)} s; ${results.errors.length} error(s)`);
 // the smoke run asserts only that each selected figure produced a value for every

@@ -248,7 +248,9 @@ function milestones(t) {
     wsCreated: ws?.created ?? NaN,
     wsOpen: ws?.open ?? NaN,
     wsFirst: ws?.first ?? NaN,
+    firstSend: ws?.firstSend ?? NaN,
     attached: ws?.attached ?? NaN,
+    firstBinary: ws?.firstBinary ?? NaN,
   };
 }
 
@@ -313,6 +315,9 @@ function whySection(L, R, names) {
             ? `Relay + agent + Chromium ask for ${fmt(sum(tlP), 0)} % of the ${cap} % this machine has, so in the page run they compete for the cores with Chromium's renderer, which is the consumer the figure times; without Chromium the same \`cat\` reaches ${fmt(tlWs)} MB/s.`
             : `Relay + agent + Chromium use ${fmt(sum(tlP), 0)} % of the ${cap} % available, so the machine is not saturated; without Chromium the same \`cat\` reaches ${fmt(tlWs)} MB/s; total CPU is not the limit in this run, and which stage paces the page is not resolved by these figures.`),
       );
+      parts.push(
+        "A choice, not an accident: each viewer may have 256 KiB unacknowledged (VIEWER_HIGH_WATER), and the prompt after Ctrl-C waits behind whatever is in flight. Tried on 2026-12-03 on this machine: a 512 KiB or 1 MiB window brought the page `cat` level with WeTTY (5.5 vs 5.2 MB/s at 1 MiB) but Ctrl-C during `yes` went from 77–166 ms to 131–359 ms (512 KiB); termlink keeps the smaller window.",
+      );
       out.push(parts.join(' '));
     }
   }
@@ -339,15 +344,17 @@ function whySection(L, R, names) {
         ['xterm Terminal constructed', 'termCreated'],
         ['WebSocket created', 'wsCreated'],
         ['WebSocket open', 'wsOpen'],
+        ['first message sent (termlink: the hello)', 'firstSend'],
         ['first WebSocket message', 'wsFirst'],
         ['`attached` received', 'attached'],
+        ['first binary frame (termlink: the screen)', 'firstBinary'],
         ['prompt on the cursor line', 'prompt'],
       ];
       const tbl = ['| cold open, ms after navigation start (median over rounds) | ' + rows.map(([n]) => n).join(' | ') + ' |', '|---|' + rows.map(() => '---').join('|') + '|'];
       for (const [label, k] of lines) tbl.push(`| ${label} | ${rows.map(([, m]) => fmt(m[k], 0)).join(' | ')} |`);
       const pre = Math.max(t.lastScript, t.lookup);
-      let text = `**Cold open (figure 5).** Timeline from the page's own clock (Resource Timing for HTTP, a wrapped \`WebSocket\` for the socket, the first xterm \`Terminal\` construction seen by the bench's init script; ttyd's script is inline in its document, WeTTY's socket.io polls over HTTP before upgrading). termlink has both chunks and the link lookup by ${fmt(pre, 0)} ms (entry chunk ${fmt(t.firstScript, 0)} ms, session chunk ${fmt(t.lastScript, 0)} ms, lookup ${fmt(t.lookup, 0)} ms), constructs its xterm at ${fmt(t.termCreated, 0)} ms and creates the WebSocket at ${fmt(t.wsCreated, 0)} ms — the page starts the connection only once the terminal is ready (SessionPage's \`onReady\` → \`connection.start\`), so ${fmt(t.wsCreated - pre, 0)} ms pass between the last download and the socket. WebSocket creation → \`attached\` takes ${fmt(t.attached - t.wsCreated, 0)} ms, \`attached\` → prompt on screen ${fmt(t.prompt - t.attached, 0)} ms.`;
-      if (T.ttyd) text += ` ttyd creates its socket at ${fmt(T.ttyd.wsCreated, 0)} ms, straight from its one document, and shows the prompt at ${fmt(T.ttyd.prompt, 0)} ms: of termlink's ${fmt(t.prompt - T.ttyd.prompt, 0)} ms extra, ${fmt(t.wsCreated - T.ttyd.wsCreated, 0)} ms is already spent before its socket exists.`;
+      let text = `**Cold open (figure 5).** Timeline from the page's own clock (Resource Timing for HTTP, a wrapped \`WebSocket\` for the socket, the first xterm \`Terminal\` construction seen by the bench's init script; ttyd's script is inline in its document, WeTTY's socket.io polls over HTTP before upgrading). termlink dials its socket at boot, beside the link lookup (${fmt(t.wsCreated, 0)} ms; open at ${fmt(t.wsOpen, 0)} ms), has both chunks and the lookup by ${fmt(pre, 0)} ms (entry chunk ${fmt(t.firstScript, 0)} ms, session chunk ${fmt(t.lastScript, 0)} ms, lookup ${fmt(t.lookup, 0)} ms), constructs its xterm at ${fmt(t.termCreated, 0)} ms and sends the hello at ${fmt(t.firstSend, 0)} ms — the hello carries the terminal's size, so it waits for xterm. Hello → \`attached\` ${fmt(t.attached - t.firstSend, 0)} ms, \`attached\` → the screen (a snapshot of the running shell from the agent) ${fmt(t.firstBinary - t.attached, 0)} ms, screen → prompt seen ${fmt(t.prompt - t.firstBinary, 0)} ms.`;
+      if (T.ttyd) text += ` ttyd creates its socket at ${fmt(T.ttyd.wsCreated, 0)} ms, straight from its one document, and shows the prompt of a fresh shell at ${fmt(T.ttyd.prompt, 0)} ms; termlink's remaining ${fmt(t.prompt - T.ttyd.prompt, 0)} ms are mostly its two script chunks (React and xterm, ${fmt(t.lastScript, 0)} ms) and building the terminal before the hello.`;
       out.push(text + '\n\n' + tbl.join('\n'));
     }
   }
