@@ -201,4 +201,30 @@ describe('termlink agent set-password from a pipe (scripts, provisioning)', () =
       expect(await agent.stop()).toBe(0);
     }
   });
+
+  it('while the agent runs: it applies the new password at once and asks the guests already attached for it', async () => {
+    const agent = await startAgent(); // requires PIPED (previous test)
+    const guest = TestViewer.share(env.relay.url, await linkFor());
+    try {
+      await guest.untilMessage('password');
+      guest.sendJson({ type: 'password', password: PIPED });
+      await guest.untilMessage('attached');
+      const asked = guest.messages.length;
+      const child = spawn(process.execPath, [BIN, 'agent', 'set-password', '--data-dir', dataDir], { env: { ...process.env, TERMLINK_RELAY: '', TERMLINK_API_KEY: '' } });
+      child.stdin.end(`${OTHER}\n${OTHER}\n`);
+      expect(await new Promise<number | null>((resolve) => child.on('close', resolve))).toBe(0);
+      await guest
+        .until(() => guest.messages.slice(asked).some((m) => m.type === 'password' && m.status === 'required'), 'the attached guest asked again', 10_000)
+        .catch((error: Error) => {
+          throw new Error(`${error.message}; agent stderr: ${agent.stderr()}`);
+        });
+      guest.sendJson({ type: 'password', password: PIPED });
+      await guest.until(() => guest.messages.slice(asked).some((m) => m.type === 'password' && m.status === 'wrong'), 'the old password refused');
+      guest.sendJson({ type: 'password', password: OTHER });
+      await guest.until(() => guest.messages.slice(asked).some((m) => m.type === 'attached'), 'back in with the new one');
+    } finally {
+      guest.close();
+      expect(await agent.stop()).toBe(0);
+    }
+  });
 });

@@ -136,3 +136,38 @@ describe('MachineHub fan-out', () => {
     expect(fresh.kind === Frame.OUTPUT && Buffer.from(fresh.data).toString()).toBe('yo');
   });
 });
+
+describe('MachineHub password on agent reconnect', () => {
+  it('a viewer let in before is re-checked by its grant when the agent reconnects: silently if still good, a prompt if not', () => {
+    const hub = new MachineHub('m_pw', createLogger('t', 'silent'), new RelayMetrics());
+    const connect = () => {
+      const peer = new RecordingPeer();
+      const link: AgentLink = { peer, hostname: 'h', requiresPassword: true };
+      hub.setAgent(link, { id: 'sess', offset: 0, cols: 80, rows: 24 });
+      return { peer, link };
+    };
+    const first = connect();
+    const viewer = new RecordingPeer();
+    hub.attach({ id: 'v', peer: viewer, linkId: 'l', readOnly: false, who: 'v', cols: 80, rows: 24 });
+    hub.viewerPassword('v', 'right');
+    const reqId = first.peer.json.find((m) => m.type === 'password_check')!.reqId as number;
+    hub.agentMessage(first.link, { type: 'password_result', reqId, ok: true, retryAfterMs: 0, locked: false, grant: 'g1' });
+    expect(viewer.json.filter((m) => m.type === 'attached')).toHaveLength(1);
+
+    // Same password after a reconnect: the grant passes, no prompt.
+    const second = connect();
+    const grantCheck = second.peer.json.find((m) => m.type === 'grant_check')!;
+    expect(grantCheck).toMatchObject({ grant: 'g1' });
+    const prompts = () => viewer.json.filter((m) => m.type === 'password' && m.status === 'required').length;
+    const before = prompts();
+    hub.agentMessage(second.link, { type: 'grant_result', reqId: grantCheck.reqId as number, ok: true });
+    expect(prompts()).toBe(before);
+    expect(viewer.json.filter((m) => m.type === 'attached')).toHaveLength(2);
+
+    // A new password (the agent's new gate knows no grants): asked again.
+    const third = connect();
+    const refused = third.peer.json.find((m) => m.type === 'grant_check')!;
+    hub.agentMessage(third.link, { type: 'grant_result', reqId: refused.reqId as number, ok: false });
+    expect(prompts()).toBe(before + 1);
+  });
+});

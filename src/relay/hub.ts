@@ -158,6 +158,13 @@ export class MachineHub {
     this.log.info('agent online', { machine: this.machineId, session: session?.id ?? null });
     for (const viewer of this.viewers.values()) {
       this.send(viewer, { type: 'agent', online: true });
+      // A new agent connection may come with a new password (`agent set-password` renews it):
+      // what a viewer proved before is checked again through its grant — silently while the
+      // password is unchanged, with a prompt once it is not.
+      if (viewer.passwordOk && link.requiresPassword) {
+        viewer.passwordOk = false;
+        viewer.grant = viewer.grantIssued ?? viewer.grant;
+      }
       // A password check in flight died with the old connection: ask again.
       if (viewer.phase === 'password') {
         this.admit(viewer);

@@ -1,6 +1,6 @@
 // `termlink agent`: run the agent for this machine (dials out to the relay);
 // `termlink agent set-password`: store the machine password's scrypt hash.
-import { readFileSync } from 'node:fs';
+import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { join } from 'node:path';
 import { Agent } from '../../agent/agent.js';
 import { ensureEnrolled } from '../../agent/enroll.js';
@@ -36,11 +36,13 @@ export async function agentCommand(argv: string[], io: CommandIO): Promise<numbe
   const relayUrl = relayUrlOf(args);
   const stateFile = agentStateFile(args);
   const state = await ensureEnrolled({ stateFile, relayUrl, hostname: args.flags.hostname, operatorKey: () => operatorKeyOf(args) });
+  const passwordFile = args.flags['password-file'];
   let passwordHash = state.password_hash;
-  if (args.flags['password-file']) {
-    const password = readFileSync(args.flags['password-file'], 'utf8').replace(/\r?\n$/, '');
-    if (password === '') throw new UsageError('the password file is empty');
-    passwordHash = await hashPassword(password);
+  let filePassword: string | null = null;
+  if (passwordFile) {
+    filePassword = readPasswordFile(passwordFile);
+    if (filePassword === null) throw new UsageError('the password file is empty');
+    passwordHash = await hashPassword(filePassword);
   }
   const log = createLogger('agent');
   let fatal: ((m: string) => void) | undefined;
@@ -56,8 +58,14 @@ export async function agentCommand(argv: string[], io: CommandIO): Promise<numbe
     onFatal: (m) => fatal?.(m),
   });
   void agent.start();
-  // `agent set-password` while this runs takes effect within a second (not with --password-file).
-  const unwatch = args.flags['password-file'] ? () => {} : watchPasswordHash(stateFile, (hash) => agent.setPasswordHash(hash));
+  // A new password (`agent set-password`, or an edited --password-file) takes effect within a second.
+  const unwatch = passwordFile
+    ? watchPasswordFile(passwordFile, (password) => {
+        if (password === null || password === filePassword) return; // emptied or unchanged: keep the current one
+        filePassword = password;
+        void hashPassword(password).then((hash) => agent.setPasswordHash(hash));
+      })
+    : watchPasswordHash(stateFile, (hash) => agent.setPasswordHash(hash));
   io.err(`termlink agent for ${state.hostname} (${state.machine_id}) dialing ${relayUrl}${passwordHash ? '; password required' : ''}`);
   const outcome = await Promise.race([untilSignal(), fatalSeen.then((m) => ({ fatal: m }))]);
   unwatch();
@@ -87,4 +95,20 @@ async function setPassword(args: ParsedArgs, io: CommandIO): Promise<number> {
   saveAgentState(stateFile, state);
   io.err('password set; a running agent applies it within a second and asks everyone attached for it');
   return 0;
+}
+
+/** The password in a --password-file (one trailing newline ignored), or null when empty or unreadable. */
+function readPasswordFile(file: string): string | null {
+  try {
+    const password = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    return password === '' ? null : password;
+  } catch {
+    return null;
+  }
+}
+
+function watchPasswordFile(file: string, onChange: (password: string | null) => void): () => void {
+  const listener = () => onChange(readPasswordFile(file));
+  watchFile(file, { interval: 1000, persistent: false }, listener);
+  return () => unwatchFile(file, listener);
 }
