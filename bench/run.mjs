@@ -91,6 +91,8 @@ async function perRound(systems, rounds, label, fn) {
       for (let attempt = 1; attempt <= 2; attempt++) {
         try {
           const res = await fn(s, r);
+          // A round that ran but saw no end (no prompt, no END marker) counts as failed too.
+          if (res && res.finished === false && attempt === 1) throw new Error('the round did not finish (no prompt / end marker seen)');
           acc[s.name].push(res);
           log(label, s.name, `round ${r + 1}/${rounds}`, JSON.stringify(res, (k, v) => (Array.isArray(v) && v.length > 8 ? `[${v.length}]` : typeof v === 'number' ? Math.round(v * 100) / 100 : v)));
           break;
