@@ -316,7 +316,7 @@ function whySection(L, R, names) {
             : `Relay + agent + Chromium use ${fmt(sum(tlP), 0)} % of the ${cap} % available, so the machine is not saturated; without Chromium the same \`cat\` reaches ${fmt(tlWs)} MB/s; total CPU is not the limit in this run, and which stage paces the page is not resolved by these figures.`),
       );
       parts.push(
-        "A choice, not an accident: each viewer may have 256 KiB unacknowledged (VIEWER_HIGH_WATER), and the prompt after Ctrl-C waits behind whatever is in flight. Tried on 2026-12-03 on this machine: a 512 KiB or 1 MiB window brought the page `cat` level with WeTTY (5.5 vs 5.2 MB/s at 1 MiB) but Ctrl-C during `yes` went from 77–166 ms to 131–359 ms (512 KiB); termlink keeps the smaller window.",
+        "A choice, not an accident: each viewer may have 128 KiB unacknowledged (VIEWER_HIGH_WATER), and the prompt after Ctrl-C waits behind whatever is in flight — for `yes` that is 64 000 line feeds, which the page scrolls through at well under 1 MB/s. Tried on 2026-12-03 on this machine: at 256 KiB the page `cat` was about 10 % faster but Ctrl-C during `yes` took 24–614 ms over 17 rounds (at 128 KiB: 55–131 ms over 8); a 1 MiB window brought the page `cat` level with WeTTY (5.5 vs 5.2 MB/s) at the cost of seconds-long tails. termlink keeps the smaller window: a flood must never bury the person trying to stop it.",
       );
       out.push(parts.join(' '));
     }

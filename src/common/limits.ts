@@ -8,8 +8,12 @@ export const PASTE_CHUNK = 16 * 1024;
 export const RELAY_REPLAY_BYTES = 4 * 1024 * 1024;
 /** Bytes the agent keeps so a restarted relay can still resume its viewers. */
 export const AGENT_HISTORY_BYTES = 1024 * 1024;
-/** Unacknowledged bytes a viewer may have in flight before the relay stops sending to it. */
-export const VIEWER_HIGH_WATER = 256 * 1024;
+/**
+ * Unacknowledged bytes a viewer may have in flight before the relay stops sending to it.
+ * The prompt after Ctrl-C waits behind them: 128 KiB of `yes` is 64 000 lines to scroll.
+ * Larger windows raise page throughput a little and Ctrl-C tails a lot (bench/RESULTS.md).
+ */
+export const VIEWER_HIGH_WATER = 128 * 1024;
 /** A viewer this far behind the live edge skips ahead to a fresh screen. */
 export const VIEWER_SKIP_AHEAD = 1024 * 1024;
 /** The browser acknowledges at least every this many processed bytes. */
