@@ -12,7 +12,7 @@
 // with a note if that fails). Missing peers are reported.
 // Exit status: non-zero when a selected figure produced no value (never on timings).
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch } from './lib/browser.mjs';
@@ -33,7 +33,6 @@ const FIGURES = ['echo', 'throughput', 'flood', 'coldopen', 'fanout', 'memory', 
 const argv = process.argv.slice(2);
 if (argv.includes('--report-only')) {
   // Re-render RESULTS.md from the last full run's JSON (after changing the report's wording).
-  const { readFileSync } = await import('node:fs');
   const last = JSON.parse(readFileSync(join(ROOT, 'bench', '.work', 'last.json'), 'utf8'));
   writeReport(join(ROOT, 'bench', 'RESULTS.md'), last, availability());
   console.log('rewrote bench/RESULTS.md from bench/.work/last.json');

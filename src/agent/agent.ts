@@ -41,16 +41,16 @@ export interface AgentOptions {
   onFatal?: (message: string) => void;
 }
 
-/**
- * Why the PTY is not being read: the relay asked (every viewer is behind), the
- * screen thread or the socket is backed up, or the relay has not yet acknowledged
- * a window's worth of output.
- */
 /** Longest a PTY read waits to share a frame with the next ones while output streams. */
 const OUTPUT_GATHER_MS = 4;
 /** A gathered frame goes out at once when it reaches this size. */
 const OUTPUT_GATHER_MAX = 64 * 1024;
 
+/**
+ * Why the PTY is not being read: the relay asked (every viewer is behind), the
+ * screen thread or the socket is backed up, or the relay has not yet acknowledged
+ * a window's worth of output.
+ */
 type PauseReason = 'relay' | 'screen' | 'socket' | 'window';
 
 export class Agent {

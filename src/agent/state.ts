@@ -31,13 +31,25 @@ export function saveAgentState(file: string, state: AgentState): void {
  * file (polled: the file is replaced, not edited in place). Returns a stop function.
  */
 export function watchPasswordHash(file: string, onChange: (hash: string | undefined) => void, intervalMs = 1000): () => void {
-  const listener = () => {
-    try {
-      onChange(loadAgentState(file)?.password_hash);
-    } catch {
-      // half-written or damaged: the next change will tell
-    }
-  };
+  return onFileChange(
+    file,
+    () => {
+      try {
+        onChange(loadAgentState(file)?.password_hash);
+      } catch {
+        // half-written or damaged: the next change will tell
+      }
+    },
+    intervalMs,
+  );
+}
+
+/**
+ * Call `listener` each time `file` changes, polled (editors and `set-password` replace
+ * files rather than edit them, which event-based watching misses). Never keeps the
+ * process alive. Returns a stop function.
+ */
+export function onFileChange(file: string, listener: () => void, intervalMs = 1000): () => void {
   watchFile(file, { interval: intervalMs, persistent: false }, listener);
   return () => unwatchFile(file, listener);
 }

@@ -166,7 +166,8 @@ export class LinkService {
    * body or whole URL a guest was sent), or a unique prefix of the id or token.
    */
   private async findShare(operator: Operator, ref: string, includeEnded: boolean): Promise<Result<ShareWithMachine>> {
-    const wanted = shareRefToken(ref.trim());
+    const given = ref.trim();
+    const wanted = shareRefToken(given);
     if (wanted.length < 3) return fail(ErrorCode.BAD_REQUEST, 'give a share id, token, link, or a prefix of at least 3 characters');
     let matches: ShareWithMachine[];
     if (/^shr_[A-Za-z0-9_-]{20,}$/.test(wanted)) {
@@ -178,9 +179,9 @@ export class LinkService {
     if (!includeEnded && matches.length === 1 && matches[0].revoked_at !== null) {
       return fail(ErrorCode.NOT_FOUND, `${matches[0].id} was already revoked at ${iso(matches[0].revoked_at)}`);
     }
-    if (matches.length === 0) return fail(ErrorCode.NOT_FOUND, `no ${includeEnded ? '' : 'active '}share matches "${ref.trim()}"`);
+    if (matches.length === 0) return fail(ErrorCode.NOT_FOUND, `no ${includeEnded ? '' : 'active '}share matches "${given}"`);
     if (matches.length > 1) {
-      return fail(ErrorCode.AMBIGUOUS, `"${ref.trim()}" matches ${matches.length} shares: ${matches.map((m) => m.id).join(', ')}`, {
+      return fail(ErrorCode.AMBIGUOUS, `"${given}" matches ${matches.length} shares: ${matches.map((m) => m.id).join(', ')}`, {
         candidates: matches.map((m) => m.id),
       });
     }

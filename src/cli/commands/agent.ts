@@ -1,12 +1,12 @@
 // `termlink agent`: run the agent for this machine (dials out to the relay);
 // `termlink agent set-password`: store the machine password's scrypt hash.
-import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent } from '../../agent/agent.js';
 import { ensureEnrolled } from '../../agent/enroll.js';
 import { hashPassword } from '../../agent/password.js';
 import type { ShellCommand } from '../../agent/ptySession.js';
-import { loadAgentState, saveAgentState, watchPasswordHash } from '../../agent/state.js';
+import { loadAgentState, onFileChange, saveAgentState, watchPasswordHash } from '../../agent/state.js';
 import { createLogger } from '../../platform/log.js';
 import { UsageError, parseArgs, type ParsedArgs } from '../args.js';
 import { dataDirOf, operatorKeyOf, relayUrlOf } from '../config.js';
@@ -108,7 +108,5 @@ function readPasswordFile(file: string): string | null {
 }
 
 function watchPasswordFile(file: string, onChange: (password: string | null) => void): () => void {
-  const listener = () => onChange(readPasswordFile(file));
-  watchFile(file, { interval: 1000, persistent: false }, listener);
-  return () => unwatchFile(file, listener);
+  return onFileChange(file, () => onChange(readPasswordFile(file)));
 }
